@@ -1,0 +1,451 @@
+"""The newsroom's content model.
+
+Articles carry their body as ordered, typed blocks (``Block``); ``articles.body`` is the one
+place that decides which blocks are numbered paragraphs. Corrections (``CorrectionNote``) and
+attributions (``Attribution``) point at those paragraph numbers. Every editorial save leaves
+an immutable ``Revision``; every state change leaves an ``ArticleEvent``.
+
+Writes go through ``articles.services``; the models only hold data, read-only helpers and the
+guards that keep published notes and revisions append-only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles import body
+from articles.exceptions import ImmutableRecordError
+from articles.images import validate_image
+from articles.querysets import ArticleQuerySet, CorrectionNoteQuerySet, RevisionQuerySet
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site navigation, lowest first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline. Usually tied to a desk account; freelancers and wire staff may have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+    display_name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=120, blank=True, help_text="Job title or beat.")
+    bio = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    # The allowed moves, written down once. Services consult it; templates read
+    # ``available_transitions()`` to decide which buttons to show.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: set(),
+    }
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        EXPLAINER = "explainer", "Explainer"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The URL; it never changes once published."
+    )
+    dek = models.CharField("standfirst", max_length=400, blank=True)
+    dateline = models.CharField(max_length=120, blank=True, help_text="e.g. UNITED NATIONS")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    credit_line = models.CharField(
+        max_length=200, blank=True, help_text="Free-text credit, e.g. “Staff and wire reports”."
+    )
+    tags = TaggableManager(blank=True)
+
+    lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True, validators=[validate_image])
+    lead_image_caption = models.CharField(max_length=400, blank=True)
+    lead_image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(
+        "last substantive update",
+        null=True,
+        blank=True,
+        help_text="Shown to readers; moves only with substantive changes.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-first_published_at"])]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("correct_article", "Can issue corrections"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def was_updated(self) -> bool:
+        return bool(
+            self.updated_at
+            and self.first_published_at
+            and self.updated_at > self.first_published_at
+        )
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    def available_transitions(self) -> list[str]:
+        return sorted(self.TRANSITIONS.get(self.status, set()))
+
+    def numbered_blocks(self) -> list[body.NumberedBlock]:
+        """The body in order, each block with its reader-facing paragraph number (or None)."""
+        return body.number_blocks(self.blocks.all())
+
+    def paragraph_texts(self) -> dict[int, str]:
+        """Paragraph number -> plain text, as readers see it."""
+        return body.paragraph_texts(self.blocks.all())
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class Block(models.Model):
+    """One piece of the body. ``text`` holds plain text with a small sanitised inline set."""
+
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", "Paragraph"
+        SUBHEADING = "subheading", "Subheading"
+        BLOCKQUOTE = "blockquote", "Block quote"
+        IMAGE = "image", "Image"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField(blank=True)
+    image = models.ImageField(upload_to="body/%Y/%m/", blank=True, validators=[validate_image])
+    image_alt = models.CharField(max_length=300, blank=True)
+    image_caption = models.CharField(max_length=400, blank=True)
+    image_credit = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="block_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position}: {body.plain_text(self.text)[:60]}"
+
+    def clean(self) -> None:
+        self.text = body.sanitize_inline(self.text)
+        if self.kind == self.Kind.IMAGE:
+            if not self.image:
+                raise ValidationError({"image": "An image block needs an image."})
+            if not self.image_alt.strip():
+                raise ValidationError(
+                    {"image_alt": "Describe the image for readers who can't see it."}
+                )
+        elif not body.plain_text(self.text).strip():
+            raise ValidationError({"text": "This block is empty."})
+
+
+class Source(models.Model):
+    """A person, organisation or document that the newsroom quotes or cites."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        PUBLICATION = "publication", "News outlet"
+        DOCUMENT = "document", "Document"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(max_length=200, blank=True, help_text="Role or title.")
+    affiliation = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.affiliation_id and self.affiliation_id == self.pk:
+            raise ValidationError({"affiliation": "A source cannot be affiliated with itself."})
+
+
+class Attribution(models.Model):
+    """Ties a passage of the body to the source it comes from."""
+
+    class Kind(models.TextChoices):
+        DIRECT_QUOTE = "quote", "Direct quote"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+        REPORT = "report", "Report by another outlet"
+        DOCUMENT = "document", "Document"
+        DATA = "data", "Data"
+        PHOTO = "photo", "Photo credit"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(help_text="The exact words attributed, as they stand in the body.")
+    paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Paragraph number the text stands in."
+    )
+    url = models.URLField("link to the original", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["paragraph", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        anchor = f"#p{self.paragraph}" if self.paragraph else ""
+        return self.article.get_absolute_url() + anchor
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.PHOTO:
+            return
+        if not self.paragraph:
+            raise ValidationError({"paragraph": "Give the paragraph this text stands in."})
+        if not self.article_id:
+            return
+        paragraphs = self.article.paragraph_texts()
+        if self.paragraph not in paragraphs:
+            raise ValidationError({"paragraph": f"The story has no paragraph {self.paragraph}."})
+        if not body.contains(paragraphs[self.paragraph], self.text):
+            raise ValidationError(
+                {"text": f"These words do not stand in paragraph {self.paragraph}."}
+            )
+
+
+class CorrectionNote(models.Model):
+    """A public note about a change to a story. Append-only once published.
+
+    A published note cannot be edited or deleted through ``save()``, ``delete()`` or the
+    queryset's ``update()``/``delete()``; ``articles.services.correction_note_withdraw`` is the
+    one way to take it down, and it keeps the note and records who withdrew it and why.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor’s note"
+        RETRACTION = "retraction", "Retraction"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="The note as readers will read it.")
+    paragraphs = models.JSONField(
+        default=list, blank=True, help_text="Paragraph numbers the note concerns."
+    )
+    before = models.CharField("words before", max_length=500, blank=True)
+    after = models.CharField("words after", max_length=500, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when readers can see the note; frozen from then on."
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    objects = CorrectionNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.article}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and type(self).objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise ImmutableRecordError("A published correction note cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise ImmutableRecordError("A published correction note cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    save.alters_data = True
+    delete.alters_data = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def first_paragraph(self) -> int | None:
+        return min(self.paragraphs) if self.paragraphs else None
+
+    def clean(self) -> None:
+        if not isinstance(self.paragraphs, list) or not all(
+            isinstance(n, int) and n > 0 for n in self.paragraphs
+        ):
+            raise ValidationError({"paragraphs": "Paragraph numbers must be whole numbers from 1."})
+        self.paragraphs = sorted(set(self.paragraphs))
+        if self.article_id and self.paragraphs:
+            known = self.article.paragraph_texts()
+            missing = [n for n in self.paragraphs if n not in known]
+            if missing:
+                raise ValidationError(
+                    {"paragraphs": f"The story has no paragraph {', '.join(map(str, missing))}."}
+                )
+        if not self.text.strip():
+            raise ValidationError({"text": "A note needs text readers can read."})
+
+
+class Revision(models.Model):
+    """An immutable snapshot of an article's editorial fields and body at one save."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.CharField(max_length=300, blank=True)
+    snapshot = models.JSONField()
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} r{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            raise ImmutableRecordError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+
+class ArticleEvent(models.Model):
+    """The audit trail: who did what to which article, when, from which state to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=60, db_index=True, help_text="e.g. article.publish")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.article_id} by {self.actor or 'system'}"

@@ -1,0 +1,91 @@
+"""Who may see what, and what a page needs loaded, written once on the querysets."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from articles.exceptions import ImmutableRecordError
+
+
+def published_q(prefix: str = "") -> Q:
+    """The reader-visibility rule: published, and its publication time has come."""
+    return Q(**{f"{prefix}status": "published", f"{prefix}first_published_at__lte": timezone.now()})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles readers may see. Every reader-facing path starts here."""
+        return self.filter(published_q())
+
+    def latest_first(self) -> ArticleQuerySet:
+        return self.order_by("-first_published_at", "-pk")
+
+    def with_list_data(self) -> ArticleQuerySet:
+        """What a list of teasers shows: section and bylines, in a fixed number of queries."""
+        from articles.models import Byline
+
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def with_page_data(self) -> ArticleQuerySet:
+        """Everything the article page renders, in a fixed number of queries.
+
+        One query each for the article (with its section), bylines, blocks, attributions
+        (with sources) and public correction notes, plus one for tags.
+        """
+        from articles.models import Attribution, CorrectionNote
+
+        return self.with_list_data().prefetch_related(
+            "blocks",
+            Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related("source__affiliation"),
+            ),
+            Prefetch(
+                "corrections",
+                queryset=CorrectionNote.objects.filter(
+                    published_at__isnull=False, withdrawn_at__isnull=True
+                ),
+                to_attr="public_corrections",
+            ),
+            "tags",
+        )
+
+
+class CorrectionNoteQuerySet(models.QuerySet):
+    def public(self) -> CorrectionNoteQuerySet:
+        """Notes readers see: published, not withdrawn, on a story readers can see."""
+        return self.filter(
+            published_q("article__"), published_at__isnull=False, withdrawn_at__isnull=True
+        )
+
+    def update(self, **kwargs) -> int:
+        if self.filter(published_at__isnull=False).exists():
+            raise ImmutableRecordError("Published correction notes cannot be edited.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(published_at__isnull=False).exists():
+            raise ImmutableRecordError("Published correction notes cannot be deleted.")
+        return super().delete()
+
+    def _withdraw(self, **fields) -> int:
+        # NOTE: the one write allowed on a published note, reached only through
+        # articles.services.correction_note_withdraw, which records the trace.
+        allowed = {"withdrawn_at", "withdrawn_by", "withdrawal_reason"}
+        if set(fields) - allowed:
+            raise ImmutableRecordError("Only the withdrawal fields of a note may change.")
+        return super().update(**fields)
+
+    update.alters_data = True
+    delete.alters_data = True
+
+
+class RevisionQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        raise ImmutableRecordError("Revisions are immutable.")
+
+    update.alters_data = True

@@ -1,0 +1,59 @@
+"""The reader site. Every view starts from ``Article.objects.published()``."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
+
+PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    page = _page(request, Article.objects.published().latest_first().with_list_data())
+    articles = list(page.object_list)
+    lead = articles[0] if articles and page.number == 1 else None
+    latest = articles[1:] if lead else articles
+    return render(request, "articles/home.html", {"page": page, "lead": lead, "latest": latest})
+
+
+def section(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section, slug=slug)
+    page = _page(request, section.articles.published().latest_first().with_list_data())
+    return render(request, "articles/section.html", {"section": section, "page": page})
+
+
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.published().with_page_data(), slug=slug)
+    return render(request, "articles/article.html", {"article": article})
+
+
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    page = _page(request, author.articles.published().latest_first().with_list_data())
+    return render(request, "articles/author.html", {"author": author, "page": page})
+
+
+def source(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source.objects.select_related("affiliation"), slug=slug)
+    attributions = (
+        Attribution.objects.filter(source=source, article__in=Article.objects.published())
+        .select_related("article")
+        .order_by("-article__first_published_at", "paragraph")
+    )
+    return render(
+        request,
+        "articles/source.html",
+        {"source": source, "page": _page(request, attributions, 50)},
+    )
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    notes = CorrectionNote.objects.public().select_related("article").order_by("-issued_at", "-pk")
+    return render(request, "articles/corrections.html", {"page": _page(request, notes, 50)})
