@@ -93,6 +93,13 @@ def from_plain(text: str) -> str:
     return html.escape(normalize_space(text), quote=False)
 
 
+def for_editing(text: str) -> str:
+    """Block text as the desk's text box shows it: entities decoded, except ``&lt;``/``&gt;``
+    so that a literal "<" a reporter typed stays text when saved again."""
+    kept = (text or "").replace("&lt;", "\x00lt").replace("&gt;", "\x00gt")
+    return html.unescape(kept).replace("\x00lt", "&lt;").replace("\x00gt", "&gt;")
+
+
 def plain_text(text: str) -> str:
     """What a reader reads: tags removed, entities decoded, whitespace folded."""
     return normalize_space(html.unescape(_TAG.sub("", text or "")))

@@ -15,3 +15,14 @@ class InvalidTransition(ValidationError):
 
 class EditorialPermissionDenied(PermissionDenied):
     """The actor lacks the permission this action needs."""
+
+
+class EditConflict(Exception):
+    """Someone saved the article after the revision this edit started from."""
+
+    def __init__(self, *, article, revision) -> None:
+        self.article = article
+        self.revision = revision
+        super().__init__(
+            f"{article} was saved by someone else (revision {revision.number}) while you edited."
+        )

@@ -70,13 +70,32 @@ class Author(models.Model):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
-    # The allowed moves, written down once. Services consult it; templates read
-    # ``available_transitions()`` to decide which buttons to show.
+    # The allowed moves, written down once (Oscar's ``pipeline``). ``articles.services``
+    # says who may take each move; templates read ``available_transitions()``. Moving
+    # straight from draft or review to scheduled/published skips review, which only a
+    # holder of ``publish_article`` (an Editor) can do. Correcting is not a move: it is an
+    # action on a published article.
     TRANSITIONS: dict[str, set[str]] = {
-        Status.DRAFT: {Status.PUBLISHED},
-        Status.PUBLISHED: set(),
+        Status.DRAFT: {Status.IN_REVIEW, Status.SCHEDULED, Status.PUBLISHED},
+        Status.IN_REVIEW: {
+            Status.DRAFT,
+            Status.CHANGES_REQUESTED,
+            Status.APPROVED,
+            Status.SCHEDULED,
+            Status.PUBLISHED,
+        },
+        Status.CHANGES_REQUESTED: {Status.IN_REVIEW, Status.DRAFT},
+        Status.APPROVED: {Status.CHANGES_REQUESTED, Status.SCHEDULED, Status.PUBLISHED},
+        Status.SCHEDULED: {Status.APPROVED, Status.PUBLISHED},
+        Status.PUBLISHED: {Status.UNPUBLISHED},
+        Status.UNPUBLISHED: {Status.PUBLISHED, Status.DRAFT},
     }
 
     class Kind(models.TextChoices):
@@ -107,6 +126,9 @@ class Article(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    scheduled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled article goes live."
+    )
     first_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(
         "last substantive update",
@@ -130,7 +152,12 @@ class Article(models.Model):
         ordering = ["-first_published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-first_published_at"])]
         permissions = [
-            ("publish_article", "Can publish articles"),
+            ("use_desk", "Can use the newsroom desk"),
+            ("submit_article", "Can submit own articles for review"),
+            ("copyedit_article", "Can edit the text of articles in review"),
+            ("edit_any_article", "Can edit any article"),
+            ("review_article", "Can request changes and approve"),
+            ("publish_article", "Can schedule, publish and unpublish"),
             ("correct_article", "Can issue corrections"),
         ]
 
@@ -424,6 +451,26 @@ class Revision(models.Model):
         super().save(*args, **kwargs)
 
     save.alters_data = True
+
+
+class ReviewComment(models.Model):
+    """An internal note between reporter and editors. Never shown to readers."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=5000)
+    revision_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The revision the comment was written against."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.article}"
 
 
 class ArticleEvent(models.Model):

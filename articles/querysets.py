@@ -19,6 +19,20 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see. Every reader-facing path starts here."""
         return self.filter(published_q())
 
+    def for_desk(self, user) -> ArticleQuerySet:
+        """Articles a desk user may open: everything for editors and copy editors; a
+        reporter's own work (started or bylined) plus what is published."""
+        if not user.is_authenticated or not user.has_perm("articles.use_desk"):
+            return self.none()
+        if user.has_perm("articles.edit_any_article") or user.has_perm("articles.copyedit_article"):
+            return self.all()
+        own = Q(created_by=user) | Q(bylines__author__user=user)
+        return self.filter(own | published_q()).distinct()
+
+    def due(self, now=None) -> ArticleQuerySet:
+        """Scheduled articles whose time has come."""
+        return self.filter(status="scheduled", scheduled_at__lte=now or timezone.now())
+
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-first_published_at", "-pk")
 

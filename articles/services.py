@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import body
-from articles.exceptions import EditorialPermissionDenied, InvalidTransition
+from articles import body, permissions
+from articles.exceptions import EditConflict, EditorialPermissionDenied, InvalidTransition
 from articles.models import (
     Article,
     ArticleEvent,
@@ -28,6 +28,7 @@ from articles.models import (
     Block,
     Byline,
     CorrectionNote,
+    ReviewComment,
     Revision,
     Section,
     Source,
@@ -35,6 +36,8 @@ from articles.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+Status = Article.Status
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,9 @@ def revision_create(
 ) -> Revision:
     """Snapshot the article as it now stands. Call inside the transaction that changed it."""
     Article.objects.select_for_update().filter(pk=article.pk).first()
-    last = article.revisions.aggregate(n=Max("number"))["n"] or 0
     return Revision.objects.create(
         article=article,
-        number=last + 1,
+        number=latest_revision_number(article) + 1,
         created_by=actor,
         message=message[:300],
         snapshot=article_snapshot(article),
@@ -180,9 +182,16 @@ def article_create(
     credit_line: str = "",
     tags: Sequence[str] = (),
     message: str = "Created",
+    **lead_image_fields: Any,
 ) -> Article:
-    """Create a draft with its body and bylines, and its first revision."""
+    """Create a draft with its body and bylines, and its first revision.
+
+    ``lead_image_fields`` are the ``lead_image*`` fields, when the draft starts with one.
+    """
     _require(actor, "articles.add_article")
+    unknown = set(lead_image_fields) - {n for n in EDITABLE_FIELDS if n.startswith("lead_image")}
+    if unknown:
+        raise TypeError(f"article_create() got unexpected fields {sorted(unknown)}")
     article = Article(
         section=section,
         headline=headline.strip(),
@@ -192,6 +201,7 @@ def article_create(
         kind=kind,
         credit_line=credit_line,
         created_by=actor,
+        **lead_image_fields,
     )
     article.full_clean()
     article.save()
@@ -205,7 +215,7 @@ def article_create(
 
 
 def article_publish_problems(article: Article) -> list[str]:
-    """What stops this article from being published, in words an editor can act on."""
+    """What stops this article from going to review or to readers, in words an editor can act on."""
     problems = []
     if not article.headline.strip():
         problems.append("It needs a headline.")
@@ -220,7 +230,109 @@ def article_publish_problems(article: Article) -> list[str]:
     return problems
 
 
+# Moves that need a complete article, and moves that need a reason from the actor.
+_READY_FOR = {Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
+_NEEDS_COMMENT = {Status.CHANGES_REQUESTED, Status.UNPUBLISHED}
+_SKIPS_REVIEW_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
+
+
 @transaction.atomic
+def article_transition(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    to: str,
+    comment: str = "",
+    at: datetime | None = None,
+    event: str = "",
+) -> Article:
+    """Move an article along the workflow: the one write path for status changes.
+
+    Checks that the move exists and that the actor may take it, validates the article,
+    then writes the new status, a Revision, an ArticleEvent and (when given) the comment as
+    a review comment, in one transaction. ``at`` is the publication time for a schedule, or
+    the first-publication time to record for a publish (an import of an older story).
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    previous = article.status
+    step = permissions.move(previous, to) if article.can_transition_to(to) else None
+    if step is None:
+        target = Status(to).label.lower() if to in Status.values else repr(to)
+        raise InvalidTransition(
+            f"A {article.get_status_display().lower()} article cannot become {target}."
+        )
+    if not permissions.can_take(actor, article, to):
+        raise EditorialPermissionDenied(f"You may not {step.label.lower()} this article.")
+    comment = comment.strip()
+    if to in _NEEDS_COMMENT and not comment:
+        raise InvalidTransition(f"Say why: “{step.label}” needs a comment.")
+    if to in _READY_FOR:
+        problems = article_publish_problems(article)
+        if problems:
+            raise InvalidTransition(problems)
+
+    now = timezone.now()
+    data: dict[str, Any] = {}
+    if to == Status.SCHEDULED:
+        if at is None or at <= now:
+            raise InvalidTransition("Choose a publication time in the future.")
+        article.scheduled_at = at
+        data["scheduled_at"] = at.isoformat()
+    elif to == Status.PUBLISHED:
+        when = at or now
+        article.first_published_at = article.first_published_at or when
+        article.updated_at = article.updated_at or article.first_published_at
+        article.scheduled_at = None
+        article.corrections.filter(published_at__isnull=True).update(published_at=when)
+    elif previous == Status.SCHEDULED:
+        article.scheduled_at = None
+    if to in {Status.SCHEDULED, Status.PUBLISHED} and previous in _SKIPS_REVIEW_FROM:
+        data["skipped_review"] = True
+
+    article.status = to
+    article.save(
+        update_fields=["status", "scheduled_at", "first_published_at", "updated_at", "modified_at"]
+    )
+    revision = revision_create(article=article, actor=actor, message=comment or step.label)
+    data["revision"] = revision.number
+    if comment and actor is not None:
+        ReviewComment.objects.create(
+            article=article, author=actor, text=comment, revision_number=revision.number
+        )
+    _event(
+        article=article,
+        action=event or step.event,
+        actor=actor,
+        from_status=previous,
+        to_status=to,
+        message=comment,
+        data=data,
+    )
+    return article
+
+
+def article_submit(*, article: Article, actor: AbstractBaseUser, comment: str = "") -> Article:
+    return article_transition(article=article, actor=actor, to=Status.IN_REVIEW, comment=comment)
+
+
+def article_request_changes(*, article: Article, actor: AbstractBaseUser, comment: str) -> Article:
+    return article_transition(
+        article=article, actor=actor, to=Status.CHANGES_REQUESTED, comment=comment
+    )
+
+
+def article_approve(*, article: Article, actor: AbstractBaseUser, comment: str = "") -> Article:
+    return article_transition(article=article, actor=actor, to=Status.APPROVED, comment=comment)
+
+
+def article_schedule(
+    *, article: Article, actor: AbstractBaseUser, at: datetime, comment: str = ""
+) -> Article:
+    return article_transition(
+        article=article, actor=actor, to=Status.SCHEDULED, at=at, comment=comment
+    )
+
+
 def article_publish(
     *,
     article: Article,
@@ -228,34 +340,200 @@ def article_publish(
     at: datetime | None = None,
     message: str = "",
 ) -> Article:
-    """Publish a draft: readers see it from ``at`` (default now), with its pending notes."""
-    _require(actor, "articles.publish_article")
+    """Publish now (``at`` records an earlier first-publication time, for imports)."""
+    return article_transition(
+        article=article, actor=actor, to=Status.PUBLISHED, at=at, comment=message
+    )
+
+
+def article_unpublish(*, article: Article, actor: AbstractBaseUser, comment: str) -> Article:
+    return article_transition(article=article, actor=actor, to=Status.UNPUBLISHED, comment=comment)
+
+
+def article_publish_due(*, now: datetime | None = None) -> tuple[list[Article], list[str]]:
+    """Publish every scheduled article whose time has come (``publish_scheduled``).
+
+    Each article is claimed in its own transaction with a row lock that concurrent runs
+    skip (``SKIP LOCKED`` on PostgreSQL), so two runs at once publish each article once.
+    Returns the published articles and a line per article that could not be published.
+    """
+    published: list[Article] = []
+    failures: list[str] = []
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            claimed = (
+                Article.objects.due(now)
+                .exclude(pk__in=failed)
+                .order_by("scheduled_at", "pk")
+                .select_for_update(skip_locked=True)
+                .first()
+            )
+            if claimed is None:
+                return published, failures
+            try:
+                with transaction.atomic():
+                    published.append(
+                        article_transition(
+                            article=claimed,
+                            actor=None,
+                            to=Status.PUBLISHED,
+                            at=claimed.scheduled_at,
+                            event="article.publish.scheduled",
+                        )
+                    )
+            except InvalidTransition as exc:
+                failed.add(claimed.pk)
+                failures.append(f"{claimed.slug}: {' '.join(exc.messages)}")
+
+
+# What a copy editor may change on someone else's story: the words, not its placement.
+COPY_FIELDS = frozenset(
+    {
+        "headline",
+        "dek",
+        "dateline",
+        "credit_line",
+        "lead_image_caption",
+        "lead_image_alt",
+        "lead_image_credit",
+        "blocks",
+        "tags",
+    }
+)
+EDITABLE_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "dateline",
+    "kind",
+    "section",
+    "credit_line",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_alt",
+    "lead_image_credit",
+)
+
+
+@dataclass
+class ArticleChanges:
+    """A whole edit of an article from the desk: fields, body, bylines and tags."""
+
+    fields: dict[str, Any]
+    blocks: list[BlockData]
+    authors: list[Author]
+    tags: list[str]
+
+
+def latest_revision_number(article: Article) -> int:
+    return article.revisions.aggregate(n=Max("number"))["n"] or 0
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    changes: ArticleChanges,
+    base_revision: int,
+    message: str = "",
+) -> Article:
+    """Save an edit, refusing to overwrite anything saved since ``base_revision``.
+
+    Raises ``EditConflict`` (carrying the newer revision) when someone saved in between, so
+    the desk can show both versions instead of losing either. An edit that changes nothing
+    writes nothing.
+    """
     article = Article.objects.select_for_update().get(pk=article.pk)
-    target = Article.Status.PUBLISHED
-    if not article.can_transition_to(target):
-        raise InvalidTransition(
-            f"A {article.get_status_display().lower()} article cannot be published."
+    if not permissions.can_edit(actor, article):
+        raise EditorialPermissionDenied("You may not edit this article now.")
+    current = latest_revision_number(article)
+    if base_revision != current:
+        raise EditConflict(article=article, revision=article.revisions.get(number=current))
+
+    before = article_snapshot(article)
+    for name in EDITABLE_FIELDS:
+        if name in changes.fields:
+            setattr(article, name, changes.fields[name])
+    article.full_clean()
+    article.save()
+    _write_blocks(article, changes.blocks)
+    _write_bylines(article, changes.authors)
+    article.tags.set(list(changes.tags), clear=True)
+    after = article_snapshot(article)
+    if after == before:
+        transaction.set_rollback(True)
+        return Article.objects.get(pk=article.pk)
+
+    changed = {key for key in after if after[key] != before[key]}
+    copy_editing = actor is not None and not (
+        actor.has_perm("articles.edit_any_article") or permissions.is_own(actor, article)
+    )
+    if copy_editing and changed - COPY_FIELDS:
+        raise EditorialPermissionDenied(
+            "Copy editors change the words; ask an editor to change "
+            + ", ".join(sorted(changed - COPY_FIELDS))
+            + "."
         )
-    problems = article_publish_problems(article)
-    if problems:
-        raise InvalidTransition(problems)
-    when = at or timezone.now()
-    previous = article.status
-    article.status = target
-    article.first_published_at = article.first_published_at or when
-    article.updated_at = article.updated_at or article.first_published_at
-    article.save(update_fields=["status", "first_published_at", "updated_at", "modified_at"])
-    article.corrections.filter(published_at__isnull=True).update(published_at=when)
-    revision_create(article=article, actor=actor, message=message or "Published")
+    revision = revision_create(article=article, actor=actor, message=message or "Edited")
     _event(
         article=article,
-        action="article.publish",
+        action="article.edit",
         actor=actor,
-        from_status=previous,
-        to_status=target,
         message=message,
+        data={"revision": revision.number, "changed": sorted(changed)},
     )
     return article
+
+
+@transaction.atomic
+def revision_restore(
+    *, article: Article, revision: Revision, actor: AbstractBaseUser | None
+) -> Article:
+    """Bring back an earlier revision's content as the newest revision."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if revision.article_id != article.pk:
+        raise InvalidTransition("That revision belongs to another article.")
+    if not permissions.can_edit(actor, article):
+        raise EditorialPermissionDenied("You may not edit this article now.")
+    snap = revision.snapshot
+    authors = {a.pk: a for a in Author.objects.filter(pk__in=[x["id"] for x in snap["authors"]])}
+    section = Section.objects.filter(pk=snap["section"]["id"]).first() or article.section
+    changes = ArticleChanges(
+        fields={
+            **{name: snap[name] for name in EDITABLE_FIELDS if name in snap and name != "section"},
+            "section": section,
+        },
+        blocks=[BlockData(**block) for block in snap["blocks"]],
+        authors=[authors[x["id"]] for x in snap["authors"] if x["id"] in authors],
+        tags=snap["tags"],
+    )
+    return article_update(
+        article=article,
+        actor=actor,
+        changes=changes,
+        base_revision=latest_revision_number(article),
+        message=f"Restored revision {revision.number}",
+    )
+
+
+@transaction.atomic
+def comment_create(*, article: Article, actor: AbstractBaseUser, text: str) -> ReviewComment:
+    """An internal review comment, pinned to the revision it was written against."""
+    if not permissions.can_view_in_desk(actor, article):
+        raise EditorialPermissionDenied("You may not comment on this article.")
+    text = text.strip()
+    if not text:
+        raise InvalidTransition("Write a comment first.")
+    comment = ReviewComment.objects.create(
+        article=article,
+        author=actor,
+        text=text,
+        revision_number=latest_revision_number(article) or None,
+    )
+    _event(article=article, action="comment.create", actor=actor, data={"comment": comment.pk})
+    return comment
 
 
 @transaction.atomic
@@ -348,3 +626,31 @@ def attribution_create(
         data={"attribution": attribution.pk, "source": source.name, "paragraph": paragraph},
     )
     return attribution
+
+
+@transaction.atomic
+def source_create(
+    *, actor: AbstractBaseUser | None, name: str, kind: str = Source.Kind.PERSON, **fields: Any
+) -> Source:
+    """A new source, with a unique slug from its name."""
+    _require(actor, "articles.add_source")
+    source = Source(name=name.strip(), slug=unique_slug(Source, name), kind=kind, **fields)
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def attribution_delete(*, attribution: Attribution, actor: AbstractBaseUser | None) -> None:
+    """Remove an attribution from a story that can still be edited."""
+    _require(actor, "articles.delete_attribution")
+    article = attribution.article
+    if not permissions.can_edit(actor, article):
+        raise EditorialPermissionDenied("Published attributions change through a correction.")
+    _event(
+        article=article,
+        action="attribution.delete",
+        actor=actor,
+        data={"source": attribution.source.name, "text": attribution.text},
+    )
+    attribution.delete()

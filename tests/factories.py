@@ -131,3 +131,40 @@ class CorrectionNoteFactory(DjangoModelFactory):
     after = "Tuesday"
     issued_at = factory.LazyFunction(timezone.now)
     published_at = factory.SelfAttribute("issued_at")
+
+
+def article_changes(article, *, blocks=None, authors=None, tags=None, **fields):
+    """An ``ArticleChanges`` that saves ``article`` as it stands, except what is given.
+
+    ``blocks`` takes ``BlockData`` items or ``(kind, plain text)`` pairs; ``fields`` override
+    the editable fields (``headline=...``, ``section=...``).
+    """
+    from articles.services import EDITABLE_FIELDS, ArticleChanges, BlockData
+
+    if blocks is None:
+        blocks = [
+            BlockData(
+                kind=b.kind,
+                text=b.text,
+                image=b.image.name if b.image else None,
+                image_alt=b.image_alt,
+                image_caption=b.image_caption,
+                image_credit=b.image_credit,
+            )
+            for b in article.blocks.all()
+        ]
+    else:
+        blocks = [
+            b if isinstance(b, BlockData) else BlockData(kind=b[0], text=body.from_plain(b[1]))
+            for b in blocks
+        ]
+    return ArticleChanges(
+        fields={**{name: getattr(article, name) for name in EDITABLE_FIELDS}, **fields},
+        blocks=blocks,
+        authors=list(
+            authors
+            if authors is not None
+            else [b.author for b in article.bylines.select_related("author")]
+        ),
+        tags=list(tags if tags is not None else article.tags.names()),
+    )

@@ -1,0 +1,586 @@
+"""Plain-text story -> blocks and correction notes, and the one import path that saves them.
+
+The format is what a reporter pastes or a wire desk sends: paragraphs separated by one or more
+blank lines (line breaks inside a paragraph are folded to spaces), short title-case lines as
+subheadings, lines starting with ``>`` as a block quote, and notes such as
+``(Editor's note: ... in paragraph eleven.)`` or ``Correction: ...`` as their own paragraph.
+Notes become ``CorrectionNote`` rows, never body text; the paragraph they name is resolved
+with ``articles.body``'s numbering, so subheadings are not counted.
+
+``parse_story`` is pure (no database), so it can be tested on its own and reports bad input
+before anything is written. ``import_story`` writes everything through ``articles.services``
+inside one transaction; the ``import_article`` command and the desk upload both call it.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import body, services
+from articles.models import Article, Author, Block, CorrectionNote, Section
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+MAX_BYTES = 1_048_576
+HEADLINE_LIMIT = 120
+
+STAFF_AUTHOR_SLUG = "staff"
+STAFF_AUTHOR_NAME = "Newsroom Staff"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+class StoryImportError(ValueError):
+    """The story cannot be imported as given. The message is one line a person can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+@dataclass
+class ParsedStory:
+    """What a plain-text story holds, ready for ``services.article_create``."""
+
+    blocks: list[services.BlockData] = field(default_factory=list)
+    notes: list[services.NoteData] = field(default_factory=list)
+    subheadings: list[str] = field(default_factory=list)
+
+    @property
+    def paragraph_count(self) -> int:
+        return sum(1 for block in self.blocks if block.kind in body.NUMBERED_KINDS)
+
+    @property
+    def suggested_headline(self) -> str:
+        for block in self.blocks:
+            if block.kind in body.NUMBERED_KINDS:
+                return derive_headline(body.plain_text(block.text))
+        return ""
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+def read_story_file(path: str | Path) -> str:
+    """The file's text, or ``StoryImportError`` if it is missing, too big, binary or not UTF-8.
+
+    A UTF-8 byte-order mark (Windows editors add one) is accepted and dropped.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            # NOTE: read one byte past the limit rather than trusting stat(), so a file that
+            # grows while we read it (or a FIFO) still cannot make us hold more than 1 MB.
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise StoryImportError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise StoryImportError(f"{path} is a directory, not a text file.") from None
+    except OSError as exc:
+        raise StoryImportError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise StoryImportError(
+            f"{path} is larger than 1 MB ({MAX_BYTES:,} bytes); a story should be far smaller."
+        )
+    if b"\x00" in data:
+        raise StoryImportError(f"{path} looks like a binary file (it contains a NUL byte).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StoryImportError(
+            f"{path} is not UTF-8 text (invalid byte at position {exc.start}); "
+            "save it as UTF-8 and try again."
+        ) from None
+
+
+# --- Headings ---------------------------------------------------------------------------
+
+# Words casual title case leaves in lower case: articles, conjunctions, short prepositions
+# and forms of "to be" (the seed's "Syrians being Trained by US"). They are ignored, not
+# counted against a heading.
+HEADING_FUNCTION_WORDS = frozenset(
+    _words(
+        "a an the and or but nor so yet of by in on at for to from with as into onto over upon "
+        "via per vs off out up is are was were be been being"
+    )
+)
+HEADING_MAX_WORDS = 12
+HEADING_MAX_CHARS = 100
+HEADING_CAPITALISED_SHARE = 0.6
+_HEADING_BAD_ENDINGS = ".!?,;:…\"'”’"
+_OPENING_QUOTES = "\"'“‘«„"
+_WORD_EDGES = string.punctuation + "“”‘’«»„–—…"
+
+
+def looks_like_heading(block: str) -> bool:
+    """Whether a block of plain text reads as a subheading rather than a paragraph.
+
+    A heading is one line of at most 12 words and 100 characters that does not end like a
+    sentence or a clause (``. ! ? , ; : …`` or a closing quote), does not open with a quote
+    mark, and reads as title case: at least 60% of its words start with a capital letter or
+    are all capitals. Words in ``HEADING_FUNCTION_WORDS`` and words without letters (years,
+    dashes) are left out of that share, so "Russian Strikes Syrians being Trained by US"
+    counts five capitalised words of five, while "He declined to comment" counts one of three.
+
+    This judges the text only. ``parse_story`` adds the position rules: the first block of a
+    story is never a heading, nor is a block with no paragraph after it.
+    """
+    text = block.strip()
+    if not text or "\n" in text or len(text) > HEADING_MAX_CHARS:
+        return False
+    if text[-1] in _HEADING_BAD_ENDINGS or text[0] in _OPENING_QUOTES:
+        return False
+    words = text.split()
+    if len(words) > HEADING_MAX_WORDS:
+        return False
+    counted = capitalised = 0
+    for word in words:
+        core = word.strip(_WORD_EDGES)
+        if not any(ch.isalpha() for ch in core) or core.lower() in HEADING_FUNCTION_WORDS:
+            continue
+        counted += 1
+        if core[0].isupper() or core.isupper():
+            capitalised += 1
+    return counted > 0 and capitalised / counted >= HEADING_CAPITALISED_SHARE
+
+
+# --- Notes ------------------------------------------------------------------------------
+
+_NOTE_LABEL = re.compile(
+    r"^(?P<label>editor(?:['’]?s|s['’])?\s+note|corrections?|clarifications?|updated?|retraction)"
+    r"\s*:\s*(?P<text>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NOTE_KINDS = {
+    "editor": CorrectionNote.Kind.EDITORS_NOTE,
+    "correction": CorrectionNote.Kind.CORRECTION,
+    "clarification": CorrectionNote.Kind.CLARIFICATION,
+    "update": CorrectionNote.Kind.UPDATE,
+    "retraction": CorrectionNote.Kind.RETRACTION,
+}
+
+
+def _split_note(text: str) -> tuple[str, str] | None:
+    """(kind, public text) when the block is a note, wrapped in () or [] or led by its label."""
+    inner = text.strip()
+    for opening, closing in ("()", "[]"):
+        if inner.startswith(opening) and inner.rstrip(".").endswith(closing):
+            inner = inner.rstrip(".")[1:-1].strip()
+            break
+    match = _NOTE_LABEL.match(inner)
+    if not match:
+        return None
+    label = match["label"].lower()
+    kind = next(kind for prefix, kind in _NOTE_KINDS.items() if label.startswith(prefix))
+    return kind, match["text"].strip()
+
+
+# Paragraph numbers as notes write them: "paragraph eleven", "the second paragraph",
+# "paragraph 2", "11th paragraph", "paragraphs 3 and 4", "paragraphs 3-5".
+_UNITS = _words(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_ORDINAL_UNITS = _words(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+)
+_ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
+
+CARDINAL_WORDS: dict[str, int] = {word: n for n, word in enumerate(_UNITS) if n}
+ORDINAL_WORDS: dict[str, int] = {word: n for n, word in enumerate(_ORDINAL_UNITS) if n}
+CARDINAL_WORDS.update(_TENS)
+ORDINAL_WORDS.update(_ORDINAL_TENS)
+for _tens_word, _tens in _TENS.items():
+    for _n in range(1, 10):
+        for _joint in ("-", " "):
+            CARDINAL_WORDS[f"{_tens_word}{_joint}{_UNITS[_n]}"] = _tens + _n
+            ORDINAL_WORDS[f"{_tens_word}{_joint}{_ORDINAL_UNITS[_n]}"] = _tens + _n
+
+_NUMBER_WORDS = sorted([*CARDINAL_WORDS, *ORDINAL_WORDS], key=len, reverse=True)
+_NUMBER = r"(?:\d{1,3}(?:st|nd|rd|th)?|" + "|".join(map(re.escape, _NUMBER_WORDS)) + r")\b"
+_NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
+# A range is "3-5", "3–5" or "3 to 5"; a spaced dash ("paragraph 3 — two words") is not one.
+_RANGE_SEPARATOR = re.compile(r"^(?:[-–]|\s+(?:to|through|thru)\s+)$", re.IGNORECASE)
+_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|[-–]|\s+(?:to|through|thru)\s+)"
+_NUMBER_LIST = rf"{_NUMBER}(?:{_LIST_SEPARATOR}{_NUMBER})*"
+# Only the plural takes a list: in "paragraph 3 and two others" the "two" is a count.
+_PARAGRAPH_AFTER = re.compile(
+    rf"\b(?:paragraphs\s+(?P<list>{_NUMBER_LIST})"
+    rf"|(?:paragraph|para\.?)\s+(?:no\.?\s*|number\s+|#\s*)?(?P<single>{_NUMBER}))",
+    re.IGNORECASE,
+)
+# "a second paragraph was added" counts paragraphs; "the second paragraph" names one.
+_PARAGRAPH_BEFORE = re.compile(
+    rf"(?<!\ba )(?<!\ban )\b(?P<list>{_NUMBER_LIST})\s+paragraphs?\b", re.IGNORECASE
+)
+_PARAGRAPH_LAST = re.compile(r"\b(?:last|final|closing)\s+paragraph\b", re.IGNORECASE)
+
+
+def _number_value(token: str, *, ordinal_only: bool) -> int | None:
+    token = " ".join(token.lower().split())
+    if token[0].isdigit():
+        digits = token.rstrip("stndrh")
+        if ordinal_only and digits == token:
+            return None
+        return int(digits)
+    if token in ORDINAL_WORDS:
+        return ORDINAL_WORDS[token]
+    return None if ordinal_only else CARDINAL_WORDS.get(token)
+
+
+def _numbers_in_list(text: str, *, ordinal_only: bool) -> list[int] | None:
+    """The numbers a list like "3, 4 and 5" or "third to fifth" names; None if not a list of
+    paragraph positions (a count such as "two paragraphs" is not one)."""
+    numbers: list[int] = []
+    previous_end = 0
+    for match in _NUMBER_RE.finditer(text):
+        value = _number_value(match.group(), ordinal_only=ordinal_only)
+        if value is None:
+            return None
+        separator = text[previous_end : match.start()]
+        if numbers and _RANGE_SEPARATOR.match(separator) and value > numbers[-1]:
+            numbers.extend(range(numbers[-1] + 1, value + 1))
+        else:
+            numbers.append(value)
+        previous_end = match.end()
+    return numbers
+
+
+def note_paragraphs(text: str, *, paragraph_count: int) -> list[int]:
+    """Every paragraph number a note's text names, in words, ordinals or digits."""
+    # Paragraph words inside quotes ("the 'second paragraph' was cut") are not references.
+    text, _ = _quotes_as_placeholders(text)
+    found: list[int] = []
+    for match in _PARAGRAPH_AFTER.finditer(text):
+        found.extend(_numbers_in_list(match["list"] or match["single"], ordinal_only=False) or [])
+    for match in _PARAGRAPH_BEFORE.finditer(text):
+        found.extend(_numbers_in_list(match["list"], ordinal_only=True) or [])
+    if _PARAGRAPH_LAST.search(text) and paragraph_count:
+        found.append(paragraph_count)
+    return sorted(set(found))
+
+
+# Quoted words, straight or curly. A single quote opens only after a non-letter, so the
+# apostrophe in "mayor's" is never taken for one.
+_QUOTED = re.compile(
+    r"[“\"„](?P<double>[^“”\"„\n]+?)[”\"]"
+    r"|(?<!\w)[‘'](?P<single>(?:[^‘’'\n]|[’'](?=\w))+?)[’'](?!\w)"
+)
+_Q = "\ue000(\\d+)\ue001"
+_AUX = r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been)"
+_CHANGED = r"(?:changed|corrected|amended|updated|altered|fixed|replaced)"
+# (pattern, which quote is "before") — the other one is "after".
+_CHANGE_PATTERNS = [
+    (re.compile(rf"{_Q}\s*,?\s*{_AUX}\s+(?:now\s+)?{_CHANGED}\s+(?:to|with|by)\s+{_Q}", re.I), 1),
+    (re.compile(rf"\b(?:replaced?|replacing)\s+{_Q}\s+(?:with|by)\s+{_Q}", re.I), 1),
+    (
+        re.compile(
+            rf"\b(?:changed?|changing|corrected|correcting|amended|amending)\s+{_Q}\s+to\s+{_Q}",
+            re.I,
+        ),
+        1,
+    ),
+    (re.compile(rf"\bfrom\s+{_Q}\s+to\s+{_Q}", re.I), 1),
+    (re.compile(rf"{_Q}\s*,?\s+should\s+(?:have\s+)?(?:been|be|read|said)\s+{_Q}", re.I), 1),
+    (re.compile(rf"{_Q}\s+now\s+reads?\s+{_Q}", re.I), 1),
+    (re.compile(rf"{_Q}\s*(?:->|→)\s*{_Q}", re.I), 1),
+    (re.compile(rf"{_Q}\s*,?\s+not\s+{_Q}", re.I), 2),
+]
+
+
+def _quotes_as_placeholders(text: str) -> tuple[str, list[str]]:
+    quoted: list[str] = []
+
+    def stash(match: re.Match) -> str:
+        words = (match["double"] or match["single"]).strip()
+        # US style puts a sentence's comma or full stop inside the quote; it is not a word.
+        quoted.append(words.rstrip(",.;:").strip())
+        return f"\ue000{len(quoted) - 1}\ue001"
+
+    return _QUOTED.sub(stash, text), quoted
+
+
+def note_change(text: str) -> tuple[str, str]:
+    """(before, after) when a note states the words it changed, else ("", "")."""
+    marked, quoted = _quotes_as_placeholders(text)
+    best: tuple[int, str, str] | None = None
+    for pattern, before_group in _CHANGE_PATTERNS:
+        match = pattern.search(marked)
+        if match and (best is None or match.start() < best[0]):
+            before = quoted[int(match.group(before_group))]
+            after = quoted[int(match.group(3 - before_group))]
+            best = (match.start(), before, after)
+    return (best[1], best[2]) if best else ("", "")
+
+
+# --- Headlines --------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    _words(
+        "mr mrs ms dr prof gen sen rep gov lt col capt cmdr sgt adm maj st jr sr rev hon inc co "
+        "corp ltd bros no vs jan feb mar apr jun jul aug sep sept oct nov dec mt ft"
+    )
+)
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_DANGLING_WORDS = HEADING_FUNCTION_WORDS | {"that", "which", "who", "while", "its", "their"}
+_TRAILING_PUNCTUATION = ".,;:!?…-–— "
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph, not fooled by "Gen." or "U.S." mid-sentence."""
+    text = body.normalize_space(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith("."):
+            before = text[: match.start()].rsplit(" ", 1)[-1].lstrip('(“"‘')
+            if before.lower() in _ABBREVIATIONS or _INITIALS.match(before):
+                continue
+        return text[: match.end()]
+    return text
+
+
+def derive_headline(paragraph: str, *, limit: int = HEADLINE_LIMIT) -> str:
+    """A working headline: the first sentence, cut at a word boundary to ``limit`` characters,
+    with no trailing punctuation or dangling "and"/"the"."""
+    sentence = first_sentence(paragraph)
+    if len(sentence) > limit:
+        cut = sentence[: limit + 1]
+        sentence = cut.rsplit(" ", 1)[0] if " " in cut else sentence[:limit]
+    words = sentence.split()
+    while True:
+        while words and words[-1].strip(_TRAILING_PUNCTUATION) == "":
+            words.pop()
+        if not words:
+            return ""
+        words[-1] = re.sub(r"[.,;:!?…]+(?=[\"”’]$)", "", words[-1]).rstrip(_TRAILING_PUNCTUATION)
+        if len(words) > 1 and words[-1].lower() in _DANGLING_WORDS:
+            words.pop()
+            continue
+        return " ".join(words)
+
+
+# --- Parsing ----------------------------------------------------------------------------
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """The text's blocks: runs of non-blank lines, each line stripped."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.lstrip("\ufeff").splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def parse_story(text: str) -> ParsedStory:
+    """Split a plain-text story into body blocks and correction notes.
+
+    Blocks are separated by blank lines. A block that is a note (``(Editor's note: ...)``,
+    ``[Correction: ...]``, ``Update: ...`` and so on) becomes a ``NoteData`` wherever it
+    stands; a block whose lines all start with ``>`` is a block quote; a block that
+    ``looks_like_heading`` is a subheading unless it is the first block of the story or no
+    paragraph follows it; everything else is a paragraph.
+
+    Raises ``StoryImportError`` if the story is empty, has no paragraphs, or a note names a
+    paragraph the story does not have.
+    """
+    chunks = _chunks(text)
+    if not chunks:
+        raise StoryImportError("The story is empty.")
+
+    kinds: list[str] = []
+    texts: list[str] = []
+    raw_notes: list[tuple[str, str]] = []
+    for lines in chunks:
+        folded = body.normalize_space(" ".join(lines))
+        note = _split_note(folded)
+        if note:
+            raw_notes.append(note)
+        elif all(line.startswith(">") for line in lines):
+            quoted = body.normalize_space(" ".join(line[1:] for line in lines))
+            if quoted:
+                kinds.append(Block.Kind.BLOCKQUOTE)
+                texts.append(quoted)
+        elif kinds and len(lines) == 1 and looks_like_heading(folded):
+            kinds.append(Block.Kind.SUBHEADING)
+            texts.append(folded)
+        else:
+            kinds.append(Block.Kind.PARAGRAPH)
+            texts.append(folded)
+
+    # A "heading" with no paragraph after it is a sign-off ("Reporting by Jane Doe"), not a
+    # heading: keep it as a paragraph.
+    for index in range(len(kinds) - 1, -1, -1):
+        if kinds[index] in body.NUMBERED_KINDS:
+            break
+        kinds[index] = Block.Kind.PARAGRAPH
+
+    blocks = [
+        services.BlockData(kind=kind, text=body.from_plain(text))
+        for kind, text in zip(kinds, texts, strict=True)
+    ]
+    story = ParsedStory(
+        blocks=blocks,
+        subheadings=[body.plain_text(b.text) for b in blocks if b.kind == Block.Kind.SUBHEADING],
+    )
+    count = story.paragraph_count
+    if not count:
+        raise StoryImportError("The story has no paragraphs, only notes or headings.")
+    for kind, note_text in raw_notes:
+        paragraphs = note_paragraphs(note_text, paragraph_count=count)
+        missing = [n for n in paragraphs if not 1 <= n <= count]
+        if missing:
+            raise StoryImportError(
+                f"A note names paragraph {', '.join(map(str, missing))}, but the story has "
+                f"{count} paragraph{'s' if count != 1 else ''}: “{note_text[:80]}”"
+            )
+        before, after = note_change(note_text)
+        story.notes.append(
+            services.NoteData(
+                kind=kind, text=note_text, paragraphs=tuple(paragraphs), before=before, after=after
+            )
+        )
+    return story
+
+
+# --- Saving -----------------------------------------------------------------------------
+
+
+def _resolve_author(byline: Author | str) -> Author:
+    if isinstance(byline, Author):
+        return byline
+    name = " ".join(str(byline).split())
+    if not name:
+        raise StoryImportError("A byline cannot be blank.")
+    author = Author.objects.filter(display_name__iexact=name).order_by("pk").first()
+    if author:
+        return author
+    author = Author(display_name=name, slug=services.unique_slug(Author, name, max_length=120))
+    author.full_clean()
+    author.save()
+    return author
+
+
+def _staff_author() -> Author:
+    author, _ = Author.objects.get_or_create(
+        slug=STAFF_AUTHOR_SLUG,
+        defaults={"display_name": STAFF_AUTHOR_NAME, "title": "Staff reports"},
+    )
+    return author
+
+
+def _one_line(exc: ValidationError) -> str:
+    return " ".join(" ".join(exc.messages).split())
+
+
+def import_story(
+    *,
+    text: str,
+    section: Section,
+    actor: AbstractBaseUser | None = None,
+    headline: str | None = None,
+    dek: str = "",
+    bylines: Sequence[Author | str] = (),
+    credit_line: str = "",
+    kind: str = Article.Kind.NEWS,
+    dateline: str = "",
+    tags: Sequence[str] = (),
+    slug: str = "",
+    publish: bool = False,
+    published_at: datetime | None = None,
+) -> Article:
+    """Parse ``text`` and save it as an article with its notes; publish it if asked.
+
+    Bylines are ``Author`` rows or display names (found case-insensitively, or created with a
+    unique slug); with none, the story goes out under the shared "Newsroom Staff" author, so
+    an import can always be published. Notes are issued at the publication time and written
+    before ``article_publish``, which publishes pending notes with the story, so a published
+    import shows its notes at once.
+
+    Everything happens in one transaction: on any error nothing is saved, not even a new
+    author. Raises ``StoryImportError`` for bad input (including what the services' own
+    validation rejects); permission errors from the services pass through unchanged.
+    """
+    story = parse_story(text)
+    when = published_at or timezone.now()
+    try:
+        with transaction.atomic():
+            authors = [_resolve_author(b) for b in bylines] or [_staff_author()]
+            article = services.article_create(
+                actor=actor,
+                section=section,
+                headline=(headline or "").strip() or story.suggested_headline,
+                blocks=story.blocks,
+                authors=list(dict.fromkeys(authors)),
+                slug=slug,
+                dek=dek,
+                dateline=dateline,
+                kind=kind,
+                credit_line=credit_line,
+                tags=tags,
+                message="Imported from plain text",
+            )
+            for note in story.notes:
+                services.correction_note_create(
+                    article=article, actor=actor, note=note, issued_at=when
+                )
+            if publish:
+                # NOTE: no message: from a desk user it would become a review comment.
+                article = services.article_publish(article=article, actor=actor, at=when)
+    except ValidationError as exc:
+        raise StoryImportError(_one_line(exc)) from exc
+    return article
+
+
+def story_summary(article: Article) -> dict[str, Any]:
+    """What an import created, as plain JSON (the command's ``--json`` output)."""
+    blocks = list(article.blocks.all())
+    return {
+        "url": article.get_absolute_url(),
+        "slug": article.slug,
+        "status": article.status,
+        "headline": article.headline,
+        "section": article.section.slug,
+        "bylines": [b.author.display_name for b in article.bylines.select_related("author")],
+        "paragraphs": len(body.paragraph_texts(blocks)),
+        "subheadings": [body.plain_text(b.text) for b in blocks if b.kind == Block.Kind.SUBHEADING],
+        "corrections": [
+            {
+                "kind": note.kind,
+                "paragraphs": note.paragraphs,
+                "before": note.before,
+                "after": note.after,
+                "text": note.text,
+                "published": note.is_published,
+            }
+            for note in article.corrections.all()
+        ],
+        "attributions": [
+            {
+                "source": a.source.name,
+                "kind": a.kind,
+                "paragraph": a.paragraph,
+                "text": a.text,
+            }
+            for a in article.attributions.select_related("source")
+        ],
+    }

@@ -1,0 +1,83 @@
+"""The newsroom's roles: which model permissions each desk group holds.
+
+This table is the permission matrix the README prints and ``tests/editors/test_roles.py``
+enforces. Groups are created by the data migration ``editors/0001_roles``; a change here
+needs a migration that calls ``sync_role_groups`` again. Admins are superusers.
+"""
+
+from __future__ import annotations
+
+REPORTER = "Reporter"
+COPY_EDITOR = "Copy editor"
+EDITOR = "Editor"
+
+_DESK = ["articles.use_desk", "articles.view_article", "articles.add_reviewcomment"]
+_SOURCING = [
+    "articles.view_source",
+    "articles.add_source",
+    "articles.add_attribution",
+    "articles.change_attribution",
+    "articles.delete_attribution",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    REPORTER: [
+        *_DESK,
+        *_SOURCING,
+        "articles.add_article",
+        "articles.change_article",
+        "articles.submit_article",
+    ],
+    COPY_EDITOR: [
+        *_DESK,
+        *_SOURCING,
+        "articles.change_article",
+        "articles.copyedit_article",
+    ],
+    EDITOR: [
+        *_DESK,
+        *_SOURCING,
+        "articles.add_article",
+        "articles.change_article",
+        "articles.submit_article",
+        "articles.copyedit_article",
+        "articles.edit_any_article",
+        "articles.review_article",
+        "articles.publish_article",
+        "articles.correct_article",
+        "articles.add_correctionnote",
+        "articles.view_correctionnote",
+        "articles.change_source",
+        "articles.add_section",
+        "articles.change_section",
+        "articles.view_section",
+        "articles.add_author",
+        "articles.change_author",
+        "articles.view_author",
+    ],
+}
+
+# The names `newsroom_user --role` accepts.
+ROLE_CHOICES = {
+    "reporter": REPORTER,
+    "copy-editor": COPY_EDITOR,
+    "editor": EDITOR,
+    "admin": None,
+}
+
+
+def sync_role_groups(apps=None) -> None:
+    """Make each role's group hold exactly its permissions (migrations pass ``apps``)."""
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from editors.views import articles, dashboard
+
+app_name = "editors"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("articles/", articles.article_list, name="article_list"),
+    path("articles/new/", articles.article_create, name="article_create"),
+    path("articles/<int:pk>/", articles.article_edit, name="article_edit"),
+    path(
+        "articles/<int:pk>/move/<str:to>/",
+        articles.article_transition,
+        name="article_transition",
+    ),
+    path("articles/<int:pk>/comments/", articles.comment_create, name="comment_create"),
+    path(
+        "articles/<int:pk>/attributions/",
+        articles.attribution_create,
+        name="attribution_create",
+    ),
+    path(
+        "attributions/<int:pk>/delete/",
+        articles.attribution_delete,
+        name="attribution_delete",
+    ),
+    path("articles/<int:pk>/revisions/", articles.revision_list, name="revision_list"),
+    path(
+        "articles/<int:pk>/revisions/compare/",
+        articles.revision_compare,
+        name="revision_compare",
+    ),
+    path(
+        "articles/<int:pk>/revisions/<int:number>/restore/",
+        articles.revision_restore,
+        name="revision_restore",
+    ),
+    path("articles/<int:pk>/preview/", articles.article_preview, name="article_preview"),
+    path("articles/<int:pk>/share/", articles.preview_link_create, name="preview_link_create"),
+]
