@@ -117,10 +117,48 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "role", "affiliation", "url"]
     list_filter = ["kind"]
     list_select_related = ["affiliation"]
-    search_fields = ["name", "slug", "role"]
+    search_fields = ["name", "slug", "role", "aliases"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["affiliation"]
     formfield_overrides = URL_FIELD
+    readonly_fields = ["former_slugs"]
+    actions = ["merge_sources"]
+
+    @admin.action(description="Merge selected sources into one", permissions=["change"])
+    def merge_sources(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        """Pick the source to keep on an intermediate page; the others merge into it."""
+        sources = list(queryset)
+        if len(sources) < 2:
+            self.message_user(request, "Select at least two sources to merge.", messages.WARNING)
+            return None
+        keep_id = request.POST.get("keep")
+        if "confirm" in request.POST and keep_id:
+            keep = next((s for s in sources if str(s.pk) == keep_id), None)
+            if keep is None:
+                self.message_user(request, "Choose one of the selected sources.", messages.ERROR)
+                return None
+            try:
+                for other in sources:
+                    if other.pk != keep.pk:
+                        keep = services.source_merge(keep=keep, merge=other, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"Not merged: {explain(exc)}", messages.ERROR)
+                return None
+            self.message_user(
+                request, f"Merged {len(sources) - 1} source(s) into {keep}.", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge sources",
+            "opts": self.model._meta,
+            "sources": sources,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "merge_sources",
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/source/merge.html", context)
 
 
 class FrozenWithArticleMixin:

@@ -138,3 +138,38 @@ def field_changes(old: dict, new: dict, names: Sequence[str]) -> list[tuple[str,
     return [
         (name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
     ]
+
+
+def map_span(old: str, new: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``old[start:end]`` went in ``new``: the span covering what replaced it.
+
+    Used to carry an attribution's words through a correction ("militaries (sic)" becomes
+    "forces (sic)"). Returns None when the passage was removed entirely.
+    """
+    old_pos = new_pos = 0
+    new_start = new_end = None
+    replaced = False  # the previous op deleted words inside the span
+    for op in diff_words(old, new):
+        size = len(op.text)
+        if op.kind == "insert":
+            if new_start is not None and (old_pos < end or replaced):
+                new_end = new_pos + size
+            new_pos += size
+            replaced = False
+            continue
+        seg_start, seg_end = old_pos, old_pos + size
+        overlaps = seg_start < end and seg_end > start
+        replaced = op.kind == "delete" and overlaps
+        if op.kind == "equal" and overlaps:
+            lo = new_pos + max(start, seg_start) - seg_start
+            hi = new_pos + min(end, seg_end) - seg_start
+            new_start = lo if new_start is None else new_start
+            new_end = hi
+        elif op.kind == "delete" and overlaps and new_start is None:
+            new_start = new_pos
+        old_pos = seg_end
+        if op.kind == "equal":
+            new_pos += size
+    if new_start is None or new_end is None or new_end <= new_start:
+        return None
+    return new_start, new_end

@@ -26,3 +26,26 @@ class EditConflict(Exception):
         super().__init__(
             f"{article} was saved by someone else (revision {revision.number}) while you edited."
         )
+
+
+class UnattributedQuotes(InvalidTransition):
+    """Direct quotes in the body have no source; publishing waits for them or an override."""
+
+    def __init__(self, findings) -> None:
+        self.findings = list(findings)
+        listed = "; ".join(f"paragraph {f.paragraph}: “{f.text[:60]}”" for f in self.findings)
+        super().__init__(
+            f"{len(self.findings)} direct quote(s) have no attribution ({listed}). "
+            "Attribute them, or an editor may publish with a recorded reason."
+        )
+
+
+class CorrectionChoiceRequired(ValidationError):
+    """A change to published wording needs a public note or a non-substantive reason."""
+
+    def __init__(self, analysis) -> None:
+        self.analysis = analysis
+        super().__init__(
+            "This changes published wording: add a public note, or mark it non-substantive "
+            "with a reason."
+        )

@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import body, services
-from articles.models import Article, Author, Block, CorrectionNote, Section
+from articles import body, quotes, services
+from articles.models import Article, Author, Block, CorrectionNote, Section, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -552,8 +552,28 @@ def import_story(
 
 
 def story_summary(article: Article) -> dict[str, Any]:
-    """What an import created, as plain JSON (the command's ``--json`` output)."""
+    """What an import created, as plain JSON (the command's ``--json`` output).
+
+    ``suggestions`` are the quote finder's proposed sources (``articles.quotes``) for every
+    quoted passage and reported claim that no attribution of the article covers yet, matched
+    against the sources already on file, so the desk's one-click suggestions can be checked
+    from the command line.
+    """
     blocks = list(article.blocks.all())
+    attributions = list(article.attributions.select_related("source"))
+    paragraphs = body.paragraph_texts(blocks)
+    quoted = {
+        item.number
+        for item in body.number_blocks(blocks)
+        if item.number is not None and item.block.kind == Block.Kind.BLOCKQUOTE
+    }
+    open_findings = quotes.unattributed(paragraphs, attributions, quoted_paragraphs=quoted)
+    suggestions = quotes.suggest(
+        paragraphs,
+        open_findings,
+        sources=Source.objects.only("pk", "name", "aliases", "kind"),
+        quoted_paragraphs=quoted,
+    )
     return {
         "url": article.get_absolute_url(),
         "slug": article.slug,
@@ -561,7 +581,7 @@ def story_summary(article: Article) -> dict[str, Any]:
         "headline": article.headline,
         "section": article.section.slug,
         "bylines": [b.author.display_name for b in article.bylines.select_related("author")],
-        "paragraphs": len(body.paragraph_texts(blocks)),
+        "paragraphs": len(paragraphs),
         "subheadings": [body.plain_text(b.text) for b in blocks if b.kind == Block.Kind.SUBHEADING],
         "corrections": [
             {
@@ -581,6 +601,17 @@ def story_summary(article: Article) -> dict[str, Any]:
                 "paragraph": a.paragraph,
                 "text": a.text,
             }
-            for a in article.attributions.select_related("source")
+            for a in attributions
+        ],
+        "suggestions": [
+            {
+                "source": suggestion.source_name,
+                "source_kind": suggestion.source_kind,
+                "kind": suggestion.attribution_kind,
+                "text": suggestion.finding.text,
+                "paragraph": suggestion.finding.paragraph,
+                "existing_source": suggestion.source_id is not None,
+            }
+            for suggestion in suggestions
         ],
     }

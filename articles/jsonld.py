@@ -48,7 +48,7 @@ def article_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _iso(article.first_published_at),
-        "dateModified": _iso(article.updated_at or article.first_published_at),
+        "dateModified": _iso(_modified(article)),
         "articleSection": article.section.name,
         "author": [
             {
@@ -71,6 +71,11 @@ def article_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    citations, quotations = _attributions(article, request)
+    if citations:
+        data["citation"] = citations
+    if quotations:
+        data["hasPart"] = quotations
     notes = article.public_corrections
     if notes:
         data["correction"] = [
@@ -82,6 +87,61 @@ def article_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
             for note in notes
         ]
     return data
+
+
+def _modified(article: Article):
+    """The last substantive change readers were told about: an update or a later note."""
+    times = [article.updated_at or article.first_published_at]
+    times += [note.published_at for note in article.public_corrections]
+    return max((t for t in times if t), default=None)
+
+
+_SOURCE_TYPES = {
+    "person": "Person",
+    "organisation": "Organization",
+    "publication": "NewsMediaOrganization",
+    "document": "Organization",
+}
+
+
+def _attributions(article: Article, request: HttpRequest) -> tuple[list[dict], list[dict]]:
+    """Reports, documents and data as ``citation``; direct quotes as ``Quotation``."""
+    citations: list[dict] = []
+    quotations: list[dict] = []
+    for attribution in article.attributions.all():
+        source = attribution.source
+        source_url = request.build_absolute_uri(source.get_absolute_url())
+        if attribution.kind == "quote":
+            quotations.append(
+                {
+                    "@type": "Quotation",
+                    "text": attribution.text,
+                    "creator": {
+                        "@type": _SOURCE_TYPES.get(source.kind, "Person"),
+                        "name": source.name,
+                        "url": source_url,
+                    },
+                }
+            )
+        elif attribution.kind in {"report", "document", "data"}:
+            citation: dict[str, Any] = {
+                "@type": "Dataset" if attribution.kind == "data" else "CreativeWork",
+                "name": f"{source.name}"
+                if attribution.kind != "report"
+                else f"{source.name} report",
+                "text": attribution.text,
+            }
+            if attribution.url:
+                citation["url"] = attribution.url
+            if source.kind == "publication":
+                citation["publisher"] = {"@type": "NewsMediaOrganization", "name": source.name}
+            else:
+                citation["author"] = {
+                    "@type": _SOURCE_TYPES.get(source.kind, "Organization"),
+                    "name": source.name,
+                }
+            citations.append(citation)
+    return citations, quotations
 
 
 def script_tag(data: dict[str, Any]) -> SafeString:

@@ -76,6 +76,7 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        RETRACTED = "retracted", "Retracted"
 
     # The allowed moves, written down once (Oscar's ``pipeline``). ``articles.services``
     # says who may take each move; templates read ``available_transitions()``. Moving
@@ -94,8 +95,10 @@ class Article(models.Model):
         Status.CHANGES_REQUESTED: {Status.IN_REVIEW, Status.DRAFT},
         Status.APPROVED: {Status.CHANGES_REQUESTED, Status.SCHEDULED, Status.PUBLISHED},
         Status.SCHEDULED: {Status.APPROVED, Status.PUBLISHED},
-        Status.PUBLISHED: {Status.UNPUBLISHED},
+        Status.PUBLISHED: {Status.UNPUBLISHED, Status.RETRACTED},
         Status.UNPUBLISHED: {Status.PUBLISHED, Status.DRAFT},
+        # A retraction is final: the story stays readable under its notice, never edited.
+        Status.RETRACTED: set(),
     }
 
     class Kind(models.TextChoices):
@@ -159,6 +162,7 @@ class Article(models.Model):
             ("review_article", "Can request changes and approve"),
             ("publish_article", "Can schedule, publish and unpublish"),
             ("correct_article", "Can issue corrections"),
+            ("retract_article", "Can retract published articles"),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +174,10 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == self.Status.RETRACTED
 
     @property
     def was_updated(self) -> bool:
@@ -266,6 +274,14 @@ class Source(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     url = models.URLField(blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names the source goes by (“Haley”, “the US ambassador”).",
+    )
+    former_slugs = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Slugs of sources merged into this one."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -279,6 +295,9 @@ class Source(models.Model):
     def clean(self) -> None:
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "A source cannot be affiliated with itself."})
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
+            raise ValidationError({"aliases": "Aliases are a list of names."})
+        self.aliases = sorted({a.strip() for a in self.aliases if a.strip()} - {self.name})
 
 
 class Attribution(models.Model):
@@ -361,6 +380,19 @@ class CorrectionNote(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when readers can see the note; frozen from then on."
+    )
+    prominent = models.BooleanField(
+        "show above the story",
+        default=False,
+        help_text="For serious corrections and retractions: also shown above the headline.",
+    )
+    revision = models.ForeignKey(
+        "Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+        help_text="The revision this note describes.",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(

@@ -53,6 +53,7 @@ MOVES: dict[tuple[str, str], Move] = {
         "articles.publish_article", "Republish", "article.republish"
     ),
     ("*", Status.UNPUBLISHED): Move("articles.publish_article", "Unpublish", "article.unpublish"),
+    ("*", Status.RETRACTED): Move("articles.retract_article", "Retract", "article.retract"),
 }
 
 # Moves a reporter makes on their own work; others need ``edit_any_article`` to make them.

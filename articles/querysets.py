@@ -8,16 +8,25 @@ from django.utils import timezone
 
 from articles.exceptions import ImmutableRecordError
 
+# Statuses readers can read: a retracted story stays at its URL, under its notice.
+READABLE = ("published", "retracted")
+
 
 def published_q(prefix: str = "") -> Q:
-    """The reader-visibility rule: published, and its publication time has come."""
-    return Q(**{f"{prefix}status": "published", f"{prefix}first_published_at__lte": timezone.now()})
+    """The reader-visibility rule: published (or retracted), and its time has come."""
+    return Q(
+        **{f"{prefix}status__in": READABLE, f"{prefix}first_published_at__lte": timezone.now()}
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see. Every reader-facing path starts here."""
         return self.filter(published_q())
+
+    def withdrawn(self) -> ArticleQuerySet:
+        """Stories readers once saw and the newsroom took down: they answer 410 Gone."""
+        return self.filter(status="unpublished", first_published_at__isnull=False)
 
     def for_desk(self, user) -> ArticleQuerySet:
         """Articles a desk user may open: everything for editors and copy editors; a

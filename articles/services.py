@@ -18,8 +18,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import body, permissions
-from articles.exceptions import EditConflict, EditorialPermissionDenied, InvalidTransition
+from articles import body, corrections, diffing, permissions, quotes
+from articles.exceptions import (
+    CorrectionChoiceRequired,
+    EditConflict,
+    EditorialPermissionDenied,
+    InvalidTransition,
+    UnattributedQuotes,
+)
 from articles.models import (
     Article,
     ArticleEvent,
@@ -59,6 +65,7 @@ class NoteData:
     paragraphs: Sequence[int] = field(default_factory=tuple)
     before: str = ""
     after: str = ""
+    prominent: bool = False
 
 
 def _require(actor: AbstractBaseUser | None, perm: str) -> None:
@@ -232,7 +239,18 @@ def article_publish_problems(article: Article) -> list[str]:
 
 # Moves that need a complete article, and moves that need a reason from the actor.
 _READY_FOR = {Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
-_NEEDS_COMMENT = {Status.CHANGES_REQUESTED, Status.UNPUBLISHED}
+_NEEDS_COMMENT = {Status.CHANGES_REQUESTED, Status.UNPUBLISHED, Status.RETRACTED}
+# Statuses in which readers can read the story (a retracted one under its notice).
+_LIVE = {Status.PUBLISHED, Status.RETRACTED}
+
+
+def unattributed_quotes(article: Article) -> list[quotes.Finding]:
+    """Quoted passages in the body that no attribution covers."""
+    paragraphs = article.paragraph_texts()
+    attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
+    return [f for f in quotes.unattributed(paragraphs, attributions) if f.kind == "quote"]
+
+
 _SKIPS_REVIEW_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
 
 
@@ -245,6 +263,7 @@ def article_transition(
     comment: str = "",
     at: datetime | None = None,
     event: str = "",
+    override_reason: str = "",
 ) -> Article:
     """Move an article along the workflow: the one write path for status changes.
 
@@ -252,6 +271,10 @@ def article_transition(
     then writes the new status, a Revision, an ArticleEvent and (when given) the comment as
     a review comment, in one transaction. ``at`` is the publication time for a schedule, or
     the first-publication time to record for a publish (an import of an older story).
+
+    A person cannot schedule or publish a story with unattributed direct quotes unless they
+    hold ``publish_article`` and give ``override_reason``, which the audit log keeps. A
+    retraction publishes the comment as a prominent retraction note.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     previous = article.status
@@ -266,13 +289,22 @@ def article_transition(
     comment = comment.strip()
     if to in _NEEDS_COMMENT and not comment:
         raise InvalidTransition(f"Say why: “{step.label}” needs a comment.")
-    if to in _READY_FOR:
+    if to in _READY_FOR and not (previous == Status.SCHEDULED and to == Status.APPROVED):
         problems = article_publish_problems(article)
         if problems:
             raise InvalidTransition(problems)
 
     now = timezone.now()
     data: dict[str, Any] = {}
+    if to in {Status.SCHEDULED, Status.PUBLISHED} and actor is not None:
+        missing = unattributed_quotes(article)
+        if missing and not override_reason.strip():
+            raise UnattributedQuotes(missing)
+        if missing:
+            data["unattributed_override"] = {
+                "reason": override_reason.strip(),
+                "quotes": [{"paragraph": f.paragraph, "text": f.text} for f in missing],
+            }
     if to == Status.SCHEDULED:
         if at is None or at <= now:
             raise InvalidTransition("Choose a publication time in the future.")
@@ -295,6 +327,14 @@ def article_transition(
     )
     revision = revision_create(article=article, actor=actor, message=comment or step.label)
     data["revision"] = revision.number
+    if to == Status.RETRACTED:
+        note = correction_note_create(
+            article=article,
+            actor=actor,
+            note=NoteData(kind=CorrectionNote.Kind.RETRACTION, text=comment, prominent=True),
+            revision=revision,
+        )
+        data["note"] = note.pk
     if comment and actor is not None:
         ReviewComment.objects.create(
             article=article, author=actor, text=comment, revision_number=revision.number
@@ -344,6 +384,11 @@ def article_publish(
     return article_transition(
         article=article, actor=actor, to=Status.PUBLISHED, at=at, comment=message
     )
+
+
+def article_retract(*, article: Article, actor: AbstractBaseUser, comment: str) -> Article:
+    """Retract: the story stays at its URL under a prominent retraction notice."""
+    return article_transition(article=article, actor=actor, to=Status.RETRACTED, comment=comment)
 
 
 def article_unpublish(*, article: Article, actor: AbstractBaseUser, comment: str) -> Article:
@@ -426,6 +471,21 @@ class ArticleChanges:
     tags: list[str]
 
 
+class _Unchanged(Exception):
+    """Raised inside a savepoint to undo an edit that changed nothing."""
+
+
+def _apply_changes(article: Article, changes: ArticleChanges) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in changes.fields:
+            setattr(article, name, changes.fields[name])
+    article.full_clean()
+    article.save()
+    _write_blocks(article, changes.blocks)
+    _write_bylines(article, changes.authors)
+    article.tags.set(list(changes.tags), clear=True)
+
+
 def latest_revision_number(article: Article) -> int:
     return article.revisions.aggregate(n=Max("number"))["n"] or 0
 
@@ -450,26 +510,28 @@ def article_update(
         raise EditorialPermissionDenied("You may not edit this article now.")
     current = latest_revision_number(article)
     if base_revision != current:
-        raise EditConflict(article=article, revision=article.revisions.get(number=current))
-
-    before = article_snapshot(article)
-    for name in EDITABLE_FIELDS:
-        if name in changes.fields:
-            setattr(article, name, changes.fields[name])
-    article.full_clean()
-    article.save()
-    _write_blocks(article, changes.blocks)
-    _write_bylines(article, changes.authors)
-    article.tags.set(list(changes.tags), clear=True)
-    after = article_snapshot(article)
-    if after == before:
-        transaction.set_rollback(True)
-        return Article.objects.get(pk=article.pk)
-
-    changed = {key for key in after if after[key] != before[key]}
+        newer = article.revisions.filter(number=current).first()
+        if newer is None:
+            raise InvalidTransition("This form is out of date; reload the article.")
+        raise EditConflict(article=article, revision=newer)
+    # Decided before anything is written: a copy editor adding their own byline must not
+    # thereby become an owner who may move the story.
     copy_editing = actor is not None and not (
         actor.has_perm("articles.edit_any_article") or permissions.is_own(actor, article)
     )
+
+    before = article_snapshot(article)
+    try:
+        with transaction.atomic():
+            _apply_changes(article, changes)
+            after = article_snapshot(article)
+            if after == before:
+                raise _Unchanged
+    except _Unchanged:
+        article.refresh_from_db()
+        return article
+
+    changed = {key for key in after if after[key] != before[key]}
     if copy_editing and changed - COPY_FIELDS:
         raise EditorialPermissionDenied(
             "Copy editors change the words; ask an editor to change "
@@ -484,6 +546,122 @@ def article_update(
         message=message,
         data={"revision": revision.number, "changed": sorted(changed)},
     )
+    return article
+
+
+@dataclass(frozen=True)
+class CorrectionChoice:
+    """How an editor publishes a change to live wording: a public note, or (for a typo,
+    formatting or a link) non-substantive with a reason only editors see."""
+
+    note: NoteData | None = None
+    non_substantive_reason: str = ""
+
+
+def _carry_attributions(article: Article, old_blocks: list[dict]) -> None:
+    """Keep attributions pointing at their words after the body changed.
+
+    Paragraph numbers follow their paragraph; the attributed words follow the correction
+    ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were removed
+    entirely is deleted, and the audit log says so.
+    """
+    new_blocks = [{"kind": b.kind, "text": b.text} for b in article.blocks.all()]
+    diffs = diffing.diff_blocks(old_blocks, new_blocks)
+    moved = {d.old_number: d for d in diffs if d.old_number and d.new_number}
+    old_paragraphs = body.paragraph_texts(old_blocks)
+    new_paragraphs = body.paragraph_texts(new_blocks)
+    for attribution in article.attributions.all():
+        if attribution.paragraph is None:
+            continue
+        diff = moved.get(attribution.paragraph)
+        old_text = body.normalize_space(old_paragraphs.get(attribution.paragraph, ""))
+        text = body.normalize_space(attribution.text)
+        start = old_text.find(text)
+        span = None
+        if diff is not None and start >= 0:
+            new_text = new_paragraphs[diff.new_number]
+            span = diffing.map_span(old_text, new_text, start, start + len(text))
+        if span is None:
+            _event(
+                article=article,
+                action="attribution.delete",
+                actor=None,
+                message="Its words were removed by a correction.",
+                data={"source": attribution.source.name, "text": attribution.text},
+            )
+            attribution.delete()
+            continue
+        attribution.paragraph = diff.new_number
+        attribution.text = new_text[span[0] : span[1]].strip()
+        attribution.full_clean()
+        attribution.save(update_fields=["paragraph", "text"])
+
+
+@transaction.atomic
+def article_correct(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    changes: ArticleChanges,
+    base_revision: int,
+    choice: CorrectionChoice,
+    message: str = "",
+) -> Article:
+    """Change a published story. Nothing about it changes silently.
+
+    A change to published wording needs ``choice``: a public note (published at once, linked
+    to the new revision, moving the updated time readers see) or a non-substantive reason
+    (audit log only; the updated time stays). Changing words inside a direct quote or an
+    attribution's text always needs the public note. Raises ``CorrectionChoiceRequired``,
+    carrying the analysis and a suggested note, when the choice is missing.
+    """
+    _require(actor, "articles.correct_article")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.is_published:
+        raise InvalidTransition("Only a published story is corrected; edit other stories directly.")
+    current = latest_revision_number(article)
+    if base_revision != current:
+        raise EditConflict(article=article, revision=article.revisions.get(number=current))
+
+    before = article_snapshot(article)
+    attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
+    try:
+        with transaction.atomic():
+            _apply_changes(article, changes)
+            after = article_snapshot(article)
+            if after == before:
+                raise _Unchanged
+    except _Unchanged:
+        article.refresh_from_db()
+        return article
+
+    analysis = corrections.analyse(before, after, attributions)
+    reason = choice.non_substantive_reason.strip()
+    if analysis.changes_wording:
+        if choice.note is None and not reason:
+            raise CorrectionChoiceRequired(analysis)
+        if choice.note is None and analysis.needs_public_note:
+            raise InvalidTransition(
+                "Words inside a quote or an attribution changed ("
+                + "; ".join(analysis.touched_quotes)
+                + "): that always needs a public note."
+            )
+    _carry_attributions(article, before["blocks"])
+    revision = revision_create(article=article, actor=actor, message=message or "Corrected")
+    data: dict[str, Any] = {
+        "revision": revision.number,
+        "paragraphs": analysis.paragraphs,
+        "substantive": choice.note is not None,
+    }
+    if choice.note is not None:
+        note = correction_note_create(
+            article=article, actor=actor, note=choice.note, revision=revision
+        )
+        data["note"] = note.pk
+    else:
+        data["reason"] = reason
+    _event(article=article, action="article.correct", actor=actor, message=reason, data=data)
+    article.refresh_from_db()
     return article
 
 
@@ -543,8 +721,12 @@ def correction_note_create(
     actor: AbstractBaseUser | None,
     note: NoteData,
     issued_at: datetime | None = None,
+    revision: Revision | None = None,
 ) -> CorrectionNote:
-    """Attach a note. On a published story it is public at once and moves the updated time."""
+    """Attach a note. On a published story it is public at once and moves the updated time.
+
+    ``revision`` is the revision the note describes (the corrected text), when there is one.
+    """
     _require(actor, "articles.correct_article")
     article = Article.objects.select_for_update().get(pk=article.pk)
     when = issued_at or timezone.now()
@@ -557,11 +739,13 @@ def correction_note_create(
         after=note.after,
         issued_by=actor,
         issued_at=when,
-        published_at=when if article.is_published else None,
+        published_at=when if article.status in _LIVE else None,
+        prominent=note.prominent,
+        revision=revision,
     )
     correction.full_clean()
     correction.save()
-    if article.is_published:
+    if article.status in _LIVE:
         article.updated_at = max(when, article.updated_at or when)
         article.save(update_fields=["updated_at", "modified_at"])
     _event(
@@ -612,8 +796,16 @@ def attribution_create(
     paragraph: int | None,
     url: str = "",
 ) -> Attribution:
-    """Tie words in the body to their source; the words must stand in that paragraph."""
+    """Tie words in the body to their source; the words must stand in that paragraph.
+
+    On a story that is live, only someone who may correct it may add sources to it.
+    """
     _require(actor, "articles.add_attribution")
+    if actor is not None and not (
+        permissions.can_edit(actor, article)
+        or (article.is_published and actor.has_perm("articles.correct_article"))
+    ):
+        raise EditorialPermissionDenied("You may not add attributions to this article now.")
     attribution = Attribution(
         article=article, source=source, kind=kind, text=text.strip(), paragraph=paragraph, url=url
     )
@@ -638,6 +830,40 @@ def source_create(
     source.full_clean()
     source.save()
     return source
+
+
+@transaction.atomic
+def source_merge(*, keep: Source, merge: Source, actor: AbstractBaseUser | None) -> Source:
+    """Fold ``merge`` into ``keep``: its attributions, members, names and URL move over.
+
+    Nothing attributed is lost; ``merge``'s name becomes an alias of ``keep`` and its slug
+    redirects to ``keep``'s page. Each affected story's audit log records the merge.
+    """
+    _require(actor, "articles.change_source")
+    if keep.pk == merge.pk:
+        raise InvalidTransition("Choose two different sources to merge.")
+    keep = Source.objects.select_for_update().get(pk=keep.pk)
+    merge = Source.objects.select_for_update().get(pk=merge.pk)
+    article_ids = set(merge.attributions.values_list("article_id", flat=True))
+    moved = merge.attributions.update(source=keep)
+    Source.objects.filter(affiliation=merge).exclude(pk=keep.pk).update(affiliation=keep)
+    if keep.affiliation_id == merge.pk:
+        keep.affiliation = merge.affiliation if merge.affiliation_id != keep.pk else None
+    keep.aliases = [*keep.aliases, merge.name, *merge.aliases]
+    keep.former_slugs = sorted({*keep.former_slugs, merge.slug, *merge.former_slugs})
+    keep.url = keep.url or merge.url
+    keep.role = keep.role or merge.role
+    keep.full_clean()
+    keep.save()
+    for article in Article.objects.filter(pk__in=article_ids):
+        _event(
+            article=article,
+            action="source.merge",
+            actor=actor,
+            data={"kept": keep.name, "merged": merge.name, "attributions": moved},
+        )
+    merge.delete()
+    return keep
 
 
 @transaction.atomic

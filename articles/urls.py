@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author, name="author"),
     path("sources/<slug:slug>/", views.source, name="source"),
     path("corrections/", views.corrections, name="corrections"),
+    path("feeds/corrections/", feeds.CorrectionsFeed(), name="corrections_feed"),
+    path("feeds/corrections/atom/", feeds.CorrectionsAtomFeed(), name="corrections_atom"),
 ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
 
@@ -30,7 +30,12 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published().with_page_data(), slug=slug)
+    article = Article.objects.published().with_page_data().filter(slug=slug).first()
+    if article is None:
+        gone = Article.objects.withdrawn().filter(slug=slug).first()
+        if gone is None:
+            raise Http404("No such story.")
+        return render(request, "articles/gone.html", {"article": gone}, status=410)
     return render(request, "articles/article.html", {"article": article})
 
 
@@ -41,7 +46,16 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def source(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("affiliation"), slug=slug)
+    source = Source.objects.select_related("affiliation").filter(slug=slug).first()
+    if source is None:
+        # Few sources are ever merged; JSON "contains" lookups are not portable to SQLite.
+        merged_into = next(
+            (s for s in Source.objects.exclude(former_slugs=[]) if slug in s.former_slugs),
+            None,
+        )
+        if merged_into is None:
+            raise Http404("No such source.")
+        return redirect(merged_into, permanent=True)
     attributions = (
         Attribution.objects.filter(source=source, article__in=Article.objects.published())
         .select_related("article")

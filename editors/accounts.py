@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from articles.models import Author
 from articles.services import unique_slug
-from editors.roles import ROLE_CHOICES, ROLE_PERMISSIONS
+from editors.roles import EDITOR, ROLE_CHOICES, ROLE_PERMISSIONS
 
 
 @transaction.atomic
@@ -24,8 +24,9 @@ def account_set_role(
 ) -> tuple[object, bool]:
     """Create or update ``username`` with exactly one role; returns (user, created).
 
-    Admins are superusers and staff; every other role is membership of its group, and a
-    reporter or editor gets an Author profile so they can carry a byline.
+    Admins are superusers; every other role is membership of its group. Editors are also
+    staff, for the admin pages their permissions cover. Everyone gets an Author profile so
+    they can carry a byline.
     """
     if role not in ROLE_CHOICES:
         raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(ROLE_CHOICES)}.")
@@ -41,7 +42,9 @@ def account_set_role(
     elif created:
         user.set_unusable_password()
     group_name = ROLE_CHOICES[role]
-    user.is_superuser = user.is_staff = group_name is None
+    user.is_superuser = group_name is None
+    # Editors manage sections, authors and sources in the admin, limited by their permissions.
+    user.is_staff = group_name in (None, EDITOR)
     user.save()
     user.groups.remove(*Group.objects.filter(name__in=ROLE_PERMISSIONS))
     if group_name:

@@ -55,7 +55,8 @@ class BlockForm(forms.Form):
     text = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Plain text; links (<a href>) and emphasis (<em>, <strong>) are kept.",
+        # Form templates print help text unescaped (Django's convention): no markup in it.
+        help_text="Plain text. Links and emphasis typed as HTML (a, em, strong) are kept.",
     )
     image = forms.ImageField(required=False)
     current_image = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -154,6 +155,11 @@ class CommentForm(forms.Form):
         label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the editor page beside ArticleForm: its own ids keep labels unambiguous.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class TransitionForm(forms.Form):
     comment = forms.CharField(
@@ -192,6 +198,7 @@ class AttributionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_attribution_%s")
         super().__init__(*args, **kwargs)
         self.fields["source"].required = False
 

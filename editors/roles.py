@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.review_article",
         "articles.publish_article",
         "articles.correct_article",
+        "articles.retract_article",
         "articles.add_correctionnote",
         "articles.view_correctionnote",
         "articles.change_source",
@@ -74,10 +75,13 @@ def sync_role_groups(apps=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
+        # NOTE: an early migration runs against an older model state in which a later
+        # permission does not exist yet; the migration that adds it syncs again. The roles
+        # test checks that the groups end up holding exactly ROLE_PERMISSIONS.
+        wanted = Permission.objects.none()
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            wanted |= Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(wanted)

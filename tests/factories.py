@@ -72,7 +72,7 @@ class ArticleFactory(DjangoModelFactory):
         if extracted is None:
             extracted = [
                 ("paragraph", "The council met on Tuesday."),
-                ("paragraph", "“We will balance the books,” the mayor said."),
+                ("paragraph", "We will balance the books, the mayor said."),
                 ("paragraph", "The vote is next week."),
             ]
         for position, (kind, text) in enumerate(extracted, start=1):

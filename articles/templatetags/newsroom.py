@@ -71,6 +71,12 @@ def article_body(article: Article) -> list[BodyItem]:
     return items
 
 
+@register.simple_tag
+def prominent_notes(article: Article) -> list[CorrectionNote]:
+    """Notes shown above the story too: retractions and those an editor marked prominent."""
+    return [n for n in article.public_corrections if n.prominent or n.kind == "retraction"]
+
+
 @dataclass
 class SourceGroup:
     source: Source

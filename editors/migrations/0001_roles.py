@@ -1,18 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations run; create them now so the
-    # groups can hold them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    from editors.roles import sync_role_groups
-
-    sync_role_groups(apps)
+from editors.migrations._sync import create_role_groups
 
 
 def remove_role_groups(apps, schema_editor):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles import importing
+from articles import importing, services
 from articles.importing import MAX_BYTES
 from articles.models import (
     Article,
@@ -20,8 +20,9 @@ from articles.models import (
     Byline,
     CorrectionNote,
     Revision,
+    Source,
 )
-from tests.factories import AuthorFactory, SectionFactory
+from tests.factories import AuthorFactory, SectionFactory, SourceFactory
 
 SEED_PATH = Path(importing.__file__).resolve().parent / "demo" / "seed-article.txt"
 
@@ -186,3 +187,80 @@ def test_unknown_kind_is_refused(world):
     with pytest.raises(CommandError, match="kind"):
         _run(str(SEED_PATH), "--section", "world", "--kind", "gossip")
     _assert_nothing_saved()
+
+
+SEED_SUGGESTIONS = [
+    (3, "Nikki Haley", "person", "quote"),
+    (3, "Nikki Haley", "person", "quote"),
+    (4, "Vladimir Safronkov", "person", "quote"),
+    (4, "Vladimir Safronkov", "person", "quote"),
+    (5, "UN commission report", "document", "document"),
+    (6, "Paulo Pinheiro", "person", "quote"),
+    (7, "UN commission report", "document", "document"),
+    (7, "CBS News", "publication", "report"),
+    (9, "CBS News", "publication", "report"),
+    (11, "USA Today", "publication", "report"),
+    (11, "Stephen Townsend", "person", "quote"),
+]
+
+
+class TestImportSuggestions:
+    """``--json`` carries the quote finder's suggested sources for the imported story."""
+
+    def test_seed_json_suggests_a_source_for_every_quote_and_claim(self, world):
+        """Each quote and claim of the seed comes with its source, kind and paragraph."""
+        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--json"))
+        suggestions = data["suggestions"]
+        assert [
+            (s["paragraph"], s["source"], s["source_kind"], s["kind"]) for s in suggestions
+        ] == SEED_SUGGESTIONS
+        assert not any(s["existing_source"] for s in suggestions)
+        assert suggestions[0]["text"] == (
+            "Russia and China made an outrageous and indefensible choice today,"
+        )
+        assert suggestions[3]["text"] == "absolutely unacceptable."
+        article = Article.objects.get()
+        paragraphs = article.paragraph_texts()
+        assert all(s["text"] in paragraphs[s["paragraph"]] for s in suggestions)
+
+    def test_sources_on_file_are_suggested_by_their_own_names(self, world):
+        """Known sources are matched by name or alias and flagged as existing."""
+        SourceFactory(name="Nikki Haley", aliases=["Ambassador Haley"])
+        SourceFactory(name="CBS News", slug="cbs-news", kind=Source.Kind.PUBLICATION, role="")
+        SourceFactory(
+            name="UN Commission report on Aleppo",
+            slug="un-report",
+            kind=Source.Kind.DOCUMENT,
+            role="",
+        )
+        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--json"))
+        existing = {
+            (s["paragraph"], s["source"]) for s in data["suggestions"] if s["existing_source"]
+        }
+        assert existing == {
+            (3, "Nikki Haley"),
+            (5, "UN Commission report on Aleppo"),
+            (7, "UN Commission report on Aleppo"),
+            (7, "CBS News"),
+            (9, "CBS News"),
+        }
+
+    def test_attributed_passages_are_no_longer_suggested(self, world, django_assert_num_queries):
+        """Once a quote is attributed, the summary stops suggesting a source for it."""
+        _run(str(SEED_PATH), "--section", "world")
+        article = Article.objects.get()
+        haley = SourceFactory(name="Nikki Haley")
+        services.attribution_create(
+            article=article,
+            actor=None,
+            source=haley,
+            kind="quote",
+            text="Russia and China made an outrageous and indefensible choice today,",
+            paragraph=3,
+        )
+        article = Article.objects.select_related("section").get()
+        # blocks, attributions with sources, known sources, bylines, corrections
+        with django_assert_num_queries(5):
+            summary = importing.story_summary(article)
+        assert [s["paragraph"] for s in summary["suggestions"]] == [3, 4, 4, 5, 6, 7, 7, 9, 11, 11]
+        assert summary["suggestions"][0]["text"].startswith("They turned their backs")

@@ -216,8 +216,11 @@ class TestTransitions:
         assert not Article(status=Status.PUBLISHED).can_transition_to(Status.DRAFT)
 
     def test_available_transitions_lists_the_legal_moves(self):
-        """A published story can only be unpublished; an unknown status has no moves."""
-        assert Article(status=Status.PUBLISHED).available_transitions() == [Status.UNPUBLISHED]
+        """A published story can only be retracted or unpublished; an unknown status has none."""
+        assert Article(status=Status.PUBLISHED).available_transitions() == [
+            Status.RETRACTED,
+            Status.UNPUBLISHED,
+        ]
         assert Status.PUBLISHED in Article(status=Status.DRAFT).available_transitions()
         assert Article(status="bogus").available_transitions() == []
 

@@ -52,6 +52,7 @@ def editor():
         "articles.publish_article",
         "articles.correct_article",
         "articles.add_attribution",
+        "articles.edit_any_article",
     )
 
 

@@ -1,0 +1,145 @@
+"""What a change to a published story changes, and what the public note should say.
+
+Pure functions over snapshots (``services.article_snapshot``), so the desk can show the
+analysis before anything is saved and ``services.article_correct`` can enforce it after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from articles import body, diffing, quotes
+
+# Fields whose wording readers read; a change to any of them is a change to published wording.
+WORDING_FIELDS = ("headline", "dek", "dateline", "lead_image_caption", "credit_line")
+
+
+@dataclass(frozen=True)
+class ChangeAnalysis:
+    """The difference between the live story and the proposed one."""
+
+    blocks: list[diffing.BlockDiff]
+    fields: list[tuple[str, object, object]]
+    touched_quotes: list[str]  # why option (b) is refused, in words an editor can act on
+
+    @property
+    def changed_blocks(self) -> list[diffing.BlockDiff]:
+        return diffing.changed_only(self.blocks)
+
+    @property
+    def changes_wording(self) -> bool:
+        return bool(self.changed_blocks or self.fields)
+
+    @property
+    def needs_public_note(self) -> bool:
+        return bool(self.touched_quotes)
+
+    @property
+    def paragraphs(self) -> list[int]:
+        """Reader paragraph numbers the change concerns, numbered as the corrected story."""
+        numbers = set()
+        for diff in self.changed_blocks:
+            number = diff.new_number or diff.old_number
+            if number:
+                numbers.add(number)
+        return sorted(numbers)
+
+    @property
+    def before(self) -> str:
+        return " … ".join(d.removed_words for d in self.changed_blocks if d.removed_words)
+
+    @property
+    def after(self) -> str:
+        return " … ".join(d.added_words for d in self.changed_blocks if d.added_words)
+
+    def suggested_text(self) -> str:
+        """A first draft of the public note, for the editor to rewrite."""
+        where = _paragraph_words(self.paragraphs)
+        if self.before and self.after:
+            return (
+                f"An earlier version of this story said “{self.before}” {where}. "
+                f"It now says “{self.after}”."
+            )
+        if self.before:
+            return (
+                f"An earlier version of this story included “{self.before}” {where}; "
+                "it has been removed."
+            )
+        if self.after:
+            return f"This story was updated to add “{self.after}” {where}."
+        return "An earlier version of this story was changed."
+
+
+def _paragraph_words(numbers: Sequence[int]) -> str:
+    if not numbers:
+        return "in the story"
+    if len(numbers) == 1:
+        return f"in paragraph {numbers[0]}"
+    return "in paragraphs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def analyse(
+    old: dict, new: dict, attributions: Iterable[tuple[int | None, str]] = ()
+) -> ChangeAnalysis:
+    """Compare two snapshots; ``attributions`` are the live story's (paragraph, text) pairs."""
+    diffs = diffing.diff_blocks(old["blocks"], new["blocks"])
+    fields = diffing.field_changes(old, new, WORDING_FIELDS)
+    old_paragraphs = body.paragraph_texts(old["blocks"])
+    protected = _protected_spans(old_paragraphs, attributions)
+    touched = []
+    for diff in diffing.changed_only(diffs):
+        if diff.old_number is None:
+            continue
+        for start, end, what in protected.get(diff.old_number, []):
+            if _deletes_within(diff, start, end):
+                touched.append(f"paragraph {diff.old_number}: {what}")
+                break
+    return ChangeAnalysis(blocks=diffs, fields=fields, touched_quotes=touched)
+
+
+def _protected_spans(
+    paragraphs: dict[int, str], attributions: Iterable[tuple[int | None, str]]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """Spans of each paragraph that only a public note may change: quotes and attributed text."""
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for finding in quotes.find_passages(paragraphs):
+        if finding.kind == "quote":
+            spans.setdefault(finding.paragraph, []).append(
+                (finding.start, finding.end, f"the quote “{_short(finding.text)}”")
+            )
+    for paragraph, text in attributions:
+        if paragraph in paragraphs:
+            start = body.normalize_space(paragraphs[paragraph]).find(body.normalize_space(text))
+            if start >= 0:
+                spans.setdefault(paragraph, []).append(
+                    (
+                        start,
+                        start + len(body.normalize_space(text)),
+                        f"the attributed words “{_short(text)}”",
+                    )
+                )
+    return spans
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = body.normalize_space(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _deletes_within(diff: diffing.BlockDiff, start: int, end: int) -> bool:
+    """Whether the diff removes or replaces any character of ``old[start:end]``.
+
+    An insertion strictly inside the span counts too: it changes the quoted words.
+    """
+    position = 0
+    for op in diff.ops:
+        if op.kind == "insert":
+            if start < position < end:
+                return True
+            continue
+        size = len(op.text)
+        if op.kind == "delete" and position < end and position + size > start:
+            return True
+        position += size
+    return False
