@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import body, corrections, diffing, permissions, quotes
+from articles import body, corrections, diffing, permissions, selectors
 from articles.exceptions import (
     CorrectionChoiceRequired,
     EditConflict,
@@ -242,15 +242,6 @@ _READY_FOR = {Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLIS
 _NEEDS_COMMENT = {Status.CHANGES_REQUESTED, Status.UNPUBLISHED, Status.RETRACTED}
 # Statuses in which readers can read the story (a retracted one under its notice).
 _LIVE = {Status.PUBLISHED, Status.RETRACTED}
-
-
-def unattributed_quotes(article: Article) -> list[quotes.Finding]:
-    """Quoted passages in the body that no attribution covers."""
-    paragraphs = article.paragraph_texts()
-    attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
-    return [f for f in quotes.unattributed(paragraphs, attributions) if f.kind == "quote"]
-
-
 _SKIPS_REVIEW_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
 
 
@@ -297,7 +288,7 @@ def article_transition(
     now = timezone.now()
     data: dict[str, Any] = {}
     if to in {Status.SCHEDULED, Status.PUBLISHED} and actor is not None:
-        missing = unattributed_quotes(article)
+        missing = selectors.unattributed_quotes(article)
         if missing and not override_reason.strip():
             raise UnattributedQuotes(missing)
         if missing:
@@ -379,10 +370,16 @@ def article_publish(
     actor: AbstractBaseUser | None,
     at: datetime | None = None,
     message: str = "",
+    override_reason: str = "",
 ) -> Article:
     """Publish now (``at`` records an earlier first-publication time, for imports)."""
     return article_transition(
-        article=article, actor=actor, to=Status.PUBLISHED, at=at, comment=message
+        article=article,
+        actor=actor,
+        to=Status.PUBLISHED,
+        at=at,
+        comment=message,
+        override_reason=override_reason,
     )
 
 
@@ -623,6 +620,8 @@ def article_correct(
     if base_revision != current:
         raise EditConflict(article=article, revision=article.revisions.get(number=current))
 
+    if changes.fields.get("slug", article.slug) != article.slug:
+        raise InvalidTransition("A published story keeps its URL.")
     before = article_snapshot(article)
     attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
     try:
@@ -864,6 +863,52 @@ def source_merge(*, keep: Source, merge: Source, actor: AbstractBaseUser | None)
         )
     merge.delete()
     return keep
+
+
+@transaction.atomic
+def suggestion_accept(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    paragraph: int,
+    text: str,
+    source_name: str,
+    source_kind: str,
+    attribution_kind: str,
+    source_id: int | None = None,
+    role: str = "",
+) -> Attribution:
+    """Accept a quote-finder suggestion: the Source (found or created) and the Attribution."""
+    source = Source.objects.filter(pk=source_id).first() if source_id else None
+    if source is None:
+        source = Source.objects.filter(name__iexact=source_name.strip()).first()
+    if source is None:
+        source = source_create(actor=actor, name=source_name, kind=source_kind, role=role)
+    return attribution_create(
+        article=article,
+        actor=actor,
+        source=source,
+        kind=attribution_kind,
+        text=text,
+        paragraph=paragraph,
+    )
+
+
+@transaction.atomic
+def suggestion_reject(
+    *, article: Article, actor: AbstractBaseUser, paragraph: int, text: str, source_name: str
+) -> ArticleEvent:
+    """Record that a suggested source is wrong, so the desk stops proposing it.
+
+    The passage itself stays unattributed until someone attributes it by hand.
+    """
+    _require(actor, "articles.add_attribution")
+    return _event(
+        article=article,
+        action="suggestion.reject",
+        actor=actor,
+        data={"paragraph": paragraph, "text": text, "source": source_name},
+    )
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from django.utils import timezone
 from taggit.forms import TagField
 
 from articles import body
-from articles.models import Article, Attribution, Author, Block, Source
-from articles.services import ArticleChanges, BlockData
+from articles.models import Article, Attribution, Author, Block, CorrectionNote, Source
+from articles.services import ArticleChanges, BlockData, CorrectionChoice, NoteData
 
 
 class ArticleForm(forms.ModelForm):
@@ -172,7 +172,7 @@ class TransitionForm(forms.Form):
         help_text="Your local newsroom time.",
     )
 
-    def __init__(self, *args, target: str, **kwargs):
+    def __init__(self, *args, target: str, needs_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.target = target
         if target == Article.Status.SCHEDULED:
@@ -180,9 +180,111 @@ class TransitionForm(forms.Form):
             self.initial.setdefault("at", timezone.localtime() + timezone.timedelta(hours=1))
         else:
             del self.fields["at"]
-        if target in {Article.Status.CHANGES_REQUESTED, Article.Status.UNPUBLISHED}:
+        if target in {
+            Article.Status.CHANGES_REQUESTED,
+            Article.Status.UNPUBLISHED,
+            Article.Status.RETRACTED,
+        }:
             self.fields["comment"].required = True
             self.fields["comment"].label = "Why?"
+        if target == Article.Status.RETRACTED:
+            self.fields["comment"].label = "Retraction notice (readers see this above the story)"
+        if needs_override:
+            self.fields["override_reason"] = forms.CharField(
+                label="Publish without attributing them, because…",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Only when quotes above have no source yet; the reason is logged.",
+            )
+
+
+class CorrectionForm(forms.Form):
+    """How a change to a published story goes live: a public note or a recorded reason."""
+
+    NOTE, NON_SUBSTANTIVE = "note", "non_substantive"
+
+    choice = forms.ChoiceField(
+        label="This change is",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[
+            (NOTE, "Substantive: publish a note readers can see"),
+            (NON_SUBSTANTIVE, "Non-substantive: a typo, formatting or a link (no public note)"),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label="Kind of note",
+        choices=[(k, label) for k, label in CorrectionNote.Kind.choices if k != "retraction"],
+        initial=CorrectionNote.Kind.CORRECTION,
+    )
+    text = forms.CharField(
+        label="Public note", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    paragraphs = forms.CharField(
+        label="Paragraphs", required=False, help_text="Numbers as readers count them, e.g. 11, 12"
+    )
+    before = forms.CharField(label="Words before", required=False, max_length=500)
+    after = forms.CharField(label="Words after", required=False, max_length=500)
+    prominent = forms.BooleanField(label="Also show above the story", required=False)
+    reason = forms.CharField(
+        label="Why it is non-substantive (editors see this; readers do not)",
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "correction")
+        kwargs.setdefault("auto_id", "id_correction_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_paragraphs(self) -> list[int]:
+        raw = self.cleaned_data.get("paragraphs", "")
+        numbers = []
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip().removeprefix("¶").strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) < 1:
+                raise forms.ValidationError("Give paragraph numbers like 3, 11.")
+            numbers.append(int(part))
+        return sorted(set(numbers))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == self.NOTE and not data.get("text", "").strip():
+            self.add_error("text", "Write the note readers will see.")
+        if data.get("choice") == self.NON_SUBSTANTIVE and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why this is not a substantive change.")
+        return data
+
+    def to_choice(self) -> CorrectionChoice:
+        data = self.cleaned_data
+        if data.get("choice") == self.NOTE:
+            return CorrectionChoice(
+                note=NoteData(
+                    kind=data["kind"],
+                    text=data["text"],
+                    paragraphs=data["paragraphs"],
+                    before=data["before"],
+                    after=data["after"],
+                    prominent=data["prominent"],
+                )
+            )
+        if data.get("choice") == self.NON_SUBSTANTIVE:
+            return CorrectionChoice(non_substantive_reason=data["reason"])
+        return CorrectionChoice()
+
+
+class SuggestionForm(forms.Form):
+    """One quote-finder suggestion, posted back when the editor accepts or rejects it."""
+
+    paragraph = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    text = forms.CharField(widget=forms.HiddenInput)
+    source_name = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    source_kind = forms.ChoiceField(choices=Source.Kind.choices, widget=forms.HiddenInput)
+    attribution_kind = forms.ChoiceField(choices=Attribution.Kind.choices, widget=forms.HiddenInput)
+    source_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    role = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 class AttributionForm(forms.ModelForm):

@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/comments/", articles.comment_create, name="comment_create"),
     path(
+        "articles/<int:pk>/suggestions/accept/",
+        articles.suggestion_accept,
+        name="suggestion_accept",
+    ),
+    path(
+        "articles/<int:pk>/suggestions/reject/",
+        articles.suggestion_reject,
+        name="suggestion_reject",
+    ),
+    path(
         "articles/<int:pk>/attributions/",
         articles.attribution_create,
         name="attribution_create",

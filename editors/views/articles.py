@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import diffing, permissions, services
-from articles.exceptions import EditConflict
+from articles import diffing, permissions, selectors, services
+from articles.exceptions import CorrectionChoiceRequired, EditConflict
 from articles.models import Article, Attribution, Author
 from editors import presence
 from editors.forms import (
@@ -26,6 +26,8 @@ from editors.forms import (
     BlockFormSet,
     BylineFormSet,
     CommentForm,
+    CorrectionForm,
+    SuggestionForm,
     TransitionForm,
     block_initial,
     byline_initial,
@@ -53,21 +55,32 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def _locked_fields(user, article: Article | None) -> frozenset[str]:
-    """Fields a copy editor sees but may not change on someone else's story."""
-    if article is None or user.has_perm("articles.edit_any_article"):
+    """Fields shown but not changeable: a published story's URL, and for a copy editor on
+    someone else's story everything but the words."""
+    if article is None:
         return frozenset()
-    if permissions.is_own(user, article):
-        return frozenset()
-    return frozenset(services.EDITABLE_FIELDS) - services.COPY_FIELDS
+    locked = {"slug"} if article.first_published_at else set()
+    if not (user.has_perm("articles.edit_any_article") or permissions.is_own(user, article)):
+        locked |= set(services.EDITABLE_FIELDS) - services.COPY_FIELDS
+    return frozenset(locked)
+
+
+def _correcting(user, article: Article | None) -> bool:
+    """A published story is changed through the correction flow, by those who may correct."""
+    return bool(article and article.is_published and user.has_perm("articles.correct_article"))
 
 
 def _editor_context(request: HttpRequest, article: Article | None, **forms) -> dict:
     context = {"article": article, **forms}
     if article is not None:
+        correcting = _correcting(request.user, article)
+        context.setdefault("correction_form", CorrectionForm() if correcting else None)
         context.update(
             {
                 "moves": permissions.available_moves(request.user, article),
-                "can_edit": permissions.can_edit(request.user, article),
+                "can_edit": permissions.can_edit(request.user, article) or correcting,
+                "correcting": correcting,
+                "open_findings": selectors.open_findings(article),
                 "comments": article.comments.select_related("author"),
                 "comment_form": CommentForm(),
                 "attributions": article.attributions.select_related("source"),
@@ -127,22 +140,36 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locked = _locked_fields(request.user, article)
     status = 200
     conflict = None
+    correcting = _correcting(request.user, article)
+    correction_form = CorrectionForm(request.POST or None) if correcting else None
+    analysis = None
     if request.method == "POST":
-        if not permissions.can_edit(request.user, article):
+        if not (correcting or permissions.can_edit(request.user, article)):
             raise PermissionDenied("You may not edit this article now.")
         form = ArticleForm(request.POST, request.FILES, instance=article, locked=locked)
         blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
         bylines = BylineFormSet(request.POST, prefix="bylines")
-        if form.is_valid() and blocks.is_valid() and bylines.is_valid():
+        forms_valid = form.is_valid() and blocks.is_valid() and bylines.is_valid()
+        if forms_valid and (correction_form is None or correction_form.is_valid()):
             changes = changes_from_forms(form, blocks, bylines)
             try:
-                services.article_update(
-                    article=article,
-                    actor=request.user,
-                    changes=changes,
-                    base_revision=form.cleaned_data["base_revision"],
-                    message=form.cleaned_data.get("message", ""),
-                )
+                if correcting:
+                    services.article_correct(
+                        article=article,
+                        actor=request.user,
+                        changes=changes,
+                        base_revision=form.cleaned_data["base_revision"],
+                        choice=correction_form.to_choice(),
+                        message=form.cleaned_data.get("message", ""),
+                    )
+                else:
+                    services.article_update(
+                        article=article,
+                        actor=request.user,
+                        changes=changes,
+                        base_revision=form.cleaned_data["base_revision"],
+                        message=form.cleaned_data.get("message", ""),
+                    )
             except EditConflict as exc:
                 conflict = _conflict(exc, changes)
                 # Keep every word they typed; the new base makes "Save" a deliberate overwrite.
@@ -153,11 +180,17 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 blocks = BlockFormSet(data, prefix="blocks")
                 bylines = BylineFormSet(data, prefix="bylines")
                 status = 409
+            except CorrectionChoiceRequired as exc:
+                # Nothing went live: show what changed and a note drafted from the diff.
+                analysis = exc.analysis
+                correction_form = CorrectionForm(initial=_note_initial(analysis))
+                article.refresh_from_db()
+                status = 400
             except (ValidationError, PermissionDenied) as exc:
                 report_error(request, exc)
                 status = 400
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, "Correction published." if correcting else "Saved.")
                 return redirect("editors:article_edit", pk=article.pk)
         else:
             status = 400
@@ -170,9 +203,27 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         blocks = BlockFormSet(prefix="blocks", initial=block_initial(article))
         bylines = BylineFormSet(prefix="bylines", initial=byline_initial(article))
     context = _editor_context(
-        request, article, form=form, blocks=blocks, bylines=bylines, conflict=conflict
+        request,
+        article,
+        form=form,
+        blocks=blocks,
+        bylines=bylines,
+        conflict=conflict,
+        correction_form=correction_form,
+        analysis=analysis,
     )
     return render(request, "editors/article_form.html", context, status=status)
+
+
+def _note_initial(analysis) -> dict:
+    return {
+        "choice": CorrectionForm.NOTE if analysis.needs_public_note else "",
+        "kind": "correction",
+        "text": analysis.suggested_text(),
+        "paragraphs": ", ".join(map(str, analysis.paragraphs)),
+        "before": analysis.before[:500],
+        "after": analysis.after[:500],
+    }
 
 
 def _conflict(exc: EditConflict, changes: services.ArticleChanges) -> dict:
@@ -196,7 +247,10 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     if not permissions.can_take(request.user, article, to):
         raise PermissionDenied("You may not take this step.")
     step = permissions.move(article.status, to)
-    form = TransitionForm(request.POST or None, target=to)
+    unattributed = (
+        selectors.unattributed_quotes(article) if to in {Status.PUBLISHED, Status.SCHEDULED} else []
+    )
+    form = TransitionForm(request.POST or None, target=to, needs_override=bool(unattributed))
     if request.method == "POST" and form.is_valid():
         try:
             services.article_transition(
@@ -205,6 +259,7 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
                 to=to,
                 comment=form.cleaned_data.get("comment", ""),
                 at=form.cleaned_data.get("at"),
+                override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
             report_error(request, exc)
@@ -223,8 +278,50 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             "target": to,
             "form": form,
             "problems": services.article_publish_problems(article),
+            "unattributed": unattributed,
         },
     )
+
+
+@desk_view
+@require_POST
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    article = desk_article(request, pk)
+    form = SuggestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That suggestion could not be read; attribute it by hand.")
+    else:
+        try:
+            attribution = services.suggestion_accept(
+                article=article, actor=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            report_error(request, exc)
+        else:
+            messages.success(request, f"Attributed to {attribution.source.name}.")
+    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#quotes")
+
+
+@desk_view
+@require_POST
+def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    article = desk_article(request, pk)
+    form = SuggestionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.suggestion_reject(
+                article=article,
+                actor=request.user,
+                paragraph=data["paragraph"],
+                text=data["text"],
+                source_name=data["source_name"],
+            )
+        except PermissionDenied as exc:
+            report_error(request, exc)
+        else:
+            messages.info(request, "Suggestion rejected; attribute the passage by hand.")
+    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#quotes")
 
 
 @desk_view

@@ -364,10 +364,10 @@ class TestCopyEditing:
 
 @pytest.mark.django_db
 class TestReadOnly:
-    def test_published_story_is_shown_read_only(self, client, editor, draft):
-        """A published story's fields are disabled, with no Save button."""
+    def test_published_story_is_shown_read_only(self, client, reporter, editor, draft):
+        """To its reporter, a published story's fields are disabled, with no Save button."""
         services.article_publish(article=draft, actor=editor)
-        client.force_login(editor)
+        client.force_login(reporter)
 
         response = client.get(edit_url(draft))
 
@@ -378,9 +378,9 @@ class TestReadOnly:
         assert ">Save</button>" not in page
         assert form_data(response) == {"base_revision": ["2"]}
 
-    def test_posting_to_a_published_story_is_forbidden(self, client, editor, draft):
-        """Even a forged POST cannot edit a published story."""
-        client.force_login(editor)
+    def test_posting_to_a_published_story_is_forbidden(self, client, reporter, editor, draft):
+        """Even a forged POST by its reporter cannot edit a published story."""
+        client.force_login(reporter)
         data = form_data(client.get(edit_url(draft)))
         services.article_publish(article=draft, actor=editor)
         data["headline"] = ["Changed after publication"]
@@ -388,3 +388,14 @@ class TestReadOnly:
         assert client.post(edit_url(draft), data).status_code == 403
         draft.refresh_from_db()
         assert draft.headline != "Changed after publication"
+
+    def test_an_editor_gets_the_correction_flow_instead(self, client, editor, draft):
+        """For an editor a published story is editable, and saving publishes a correction."""
+        services.article_publish(article=draft, actor=editor)
+        client.force_login(editor)
+
+        page = client.get(edit_url(draft)).content.decode()
+
+        assert "How this change goes live" in page
+        assert ">Publish correction</button>" in page
+        assert '<fieldset class="desk-editor-fields" disabled>' not in page

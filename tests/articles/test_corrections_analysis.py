@@ -1,0 +1,186 @@
+"""``corrections.analyse``: what a change to a published story changes, and whether it needs
+a public note (a change inside a direct quote or attributed words always does)."""
+
+from __future__ import annotations
+
+from articles import body, corrections
+
+
+def snapshot(*blocks: str | tuple[str, str], headline: str = "Council votes on budget") -> dict:
+    """A snapshot as ``services.article_snapshot`` writes it, for the fields analyse reads.
+
+    Each block is a paragraph's plain text or a ``(kind, plain text)`` pair.
+    """
+    pairs = [b if isinstance(b, tuple) else ("paragraph", b) for b in blocks]
+    return {
+        "headline": headline,
+        "dek": "",
+        "dateline": "",
+        "lead_image_caption": "",
+        "credit_line": "",
+        "blocks": [{"kind": kind, "text": body.from_plain(text)} for kind, text in pairs],
+    }
+
+
+QUOTE_PARAGRAPH = "“We will balance the books this year,” the mayor said on Monday."
+
+
+class TestWhatChanged:
+    def test_paragraphs_before_and_after_across_several_changed_paragraphs(self):
+        """Two corrected paragraphs are both listed, with the words removed and added."""
+        old = snapshot(
+            "The council met on Monday at noon.",
+            "Nothing else happened.",
+            "The vote is on Friday at six.",
+        )
+        new = snapshot(
+            "The council met on Tuesday at noon.",
+            "Nothing else happened.",
+            "The vote is on Thursday at six.",
+        )
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.paragraphs == [1, 3]
+        assert analysis.before == "Monday … Friday"
+        assert analysis.after == "Tuesday … Thursday"
+        assert analysis.changes_wording
+        assert analysis.touched_quotes == []
+        assert analysis.suggested_text() == (
+            "An earlier version of this story said “Monday … Friday” in paragraphs 1 and 3. "
+            "It now says “Tuesday … Thursday”."
+        )
+
+    def test_paragraph_numbers_are_the_readers_numbers(self):
+        """A subheading is not counted: the changed paragraph after it is paragraph 2."""
+        old = snapshot("The council met.", ("subheading", "What next"), "The vote is on Friday.")
+        new = snapshot("The council met.", ("subheading", "What next"), "The vote is on Monday.")
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.paragraphs == [2]
+        assert "in paragraph 2" in analysis.suggested_text()
+
+    def test_removed_paragraph_is_listed_with_its_words(self):
+        """Removing a paragraph names it and its words as the words removed."""
+        old = snapshot("The council met.", "It rained.", "The vote is next week.")
+        new = snapshot("The council met.", "The vote is next week.")
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.paragraphs == [2]
+        assert analysis.before == "It rained."
+        assert analysis.after == ""
+        assert "has been removed" in analysis.suggested_text()
+
+    def test_headline_change_is_a_wording_change(self):
+        """A new headline changes published wording, even with the body untouched."""
+        old = snapshot("The council met.")
+        new = snapshot("The council met.", headline="Council passes budget")
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.changes_wording
+        assert analysis.paragraphs == []
+        assert analysis.fields == [("headline", "Council votes on budget", "Council passes budget")]
+
+    def test_identical_snapshots_change_no_wording(self):
+        """Nothing changed: nothing to explain to readers."""
+        old = snapshot("The council met.", QUOTE_PARAGRAPH)
+
+        analysis = corrections.analyse(old, snapshot("The council met.", QUOTE_PARAGRAPH))
+
+        assert not analysis.changes_wording
+        assert analysis.paragraphs == []
+        assert not analysis.needs_public_note
+
+
+class TestTouchedQuotes:
+    def test_change_inside_a_quote_needs_a_public_note(self):
+        """Changing a word between the quote marks is named, with its paragraph."""
+        old = snapshot("The council met.", QUOTE_PARAGRAPH)
+        new = snapshot(
+            "The council met.", QUOTE_PARAGRAPH.replace("balance the books", "balance the budget")
+        )
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.needs_public_note
+        assert len(analysis.touched_quotes) == 1
+        assert analysis.touched_quotes[0].startswith("paragraph 2: the quote “We will balance")
+
+    def test_change_outside_the_quote_does_not(self):
+        """Fixing the day after the quote is a wording change that touches no quote."""
+        old = snapshot("The council met.", QUOTE_PARAGRAPH)
+        new = snapshot("The council met.", QUOTE_PARAGRAPH.replace("Monday", "Tuesday"))
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.changes_wording
+        assert analysis.touched_quotes == []
+        assert not analysis.needs_public_note
+
+    def test_insertion_strictly_inside_a_quote_counts(self):
+        """Adding a word in the middle of a quote changes what the speaker is quoted saying."""
+        old = snapshot(QUOTE_PARAGRAPH)
+        new = snapshot(QUOTE_PARAGRAPH.replace("the books", "the town's books"))
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.needs_public_note
+        assert analysis.touched_quotes[0].startswith("paragraph 1: the quote")
+
+    def test_insertion_after_the_quote_does_not_count(self):
+        """Adding words after the closing quote mark leaves the quote as it was."""
+        old = snapshot(QUOTE_PARAGRAPH)
+        new = snapshot(QUOTE_PARAGRAPH.replace("the mayor said", "the new mayor said"))
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.changes_wording
+        assert analysis.touched_quotes == []
+
+    def test_change_inside_attributed_words_needs_a_public_note(self):
+        """Words tied to a source by an attribution are protected like a quote."""
+        paragraph = "The library will close on Sundays, according to the library board."
+        attributions = [(1, "The library will close on Sundays")]
+        old = snapshot(paragraph)
+        new = snapshot(paragraph.replace("Sundays", "Mondays"))
+
+        analysis = corrections.analyse(old, new, attributions)
+
+        assert analysis.needs_public_note
+        assert analysis.touched_quotes == [
+            "paragraph 1: the attributed words “The library will close on Sundays”"
+        ]
+
+    def test_change_outside_attributed_words_does_not(self):
+        """The words beyond an attribution's text stay free to fix without a public note."""
+        paragraph = "The library will close on Sundays, according to the library board."
+        attributions = [(1, "The library will close on Sundays")]
+        old = snapshot(paragraph)
+        new = snapshot(paragraph.replace("library board", "library's board"))
+
+        analysis = corrections.analyse(old, new, attributions)
+
+        assert analysis.changes_wording
+        assert analysis.touched_quotes == []
+
+    def test_attribution_in_another_paragraph_protects_only_its_own(self):
+        """An attribution protects its words in its own paragraph, not the same words elsewhere."""
+        old = snapshot("The library will close on Sundays.", "The pool will close on Sundays.")
+        new = snapshot("The library will close on Sundays.", "The pool will close on Mondays.")
+
+        analysis = corrections.analyse(old, new, [(1, "will close on Sundays")])
+
+        assert analysis.touched_quotes == []
+
+    def test_removing_a_paragraph_with_a_quote_needs_a_public_note(self):
+        """Deleting a quoted paragraph outright removes the quote: that is never silent."""
+        old = snapshot("The council met.", QUOTE_PARAGRAPH)
+        new = snapshot("The council met.")
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.needs_public_note
+        assert analysis.touched_quotes[0].startswith("paragraph 2:")
