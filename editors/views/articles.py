@@ -141,7 +141,9 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     conflict = None
     correcting = _correcting(request.user, article)
-    correction_form = CorrectionForm(request.POST or None) if correcting else None
+    correction_form = (
+        CorrectionForm(request.POST if request.method == "POST" else None) if correcting else None
+    )
     analysis = None
     if request.method == "POST":
         if not (correcting or permissions.can_edit(request.user, article)):
@@ -250,7 +252,11 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     unattributed = (
         selectors.unattributed_quotes(article) if to in {Status.PUBLISHED, Status.SCHEDULED} else []
     )
-    form = TransitionForm(request.POST or None, target=to, needs_override=bool(unattributed))
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None,
+        target=to,
+        needs_override=bool(unattributed),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.article_transition(
