@@ -39,6 +39,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.signals import article_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -83,7 +84,9 @@ def _event(
     to_status: str = "",
     data: dict | None = None,
 ) -> ArticleEvent:
-    return ArticleEvent.objects.create(
+    """Write the audit row, and once the transaction commits tell listeners (the search
+    index, the page cache) that the article changed. Every write path passes here."""
+    event = ArticleEvent.objects.create(
         article=article,
         action=action,
         actor=actor,
@@ -92,6 +95,11 @@ def _event(
         to_status=to_status,
         data=data or {},
     )
+    article_id = article.pk
+    transaction.on_commit(
+        lambda: article_changed.send(sender=Article, article_id=article_id, action=action)
+    )
+    return event
 
 
 def unique_slug(model, text: str, *, max_length: int = 200) -> str:

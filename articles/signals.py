@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from articles.context_processors import NAV_CACHE_KEY
 from articles.models import Section
+
+# Sent after the transaction that changed an article commits, with ``article_id`` and the
+# audit ``action`` ("article.publish", "article.correct", ...). ``articles.services`` sends
+# it for every write; the search index and the page cache listen.
+article_changed = Signal()
 
 
 @receiver([post_save, post_delete], sender=Section)
