@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The page checkers the browser tests run (vnu.jar, axe-core), pinned by package-lock.json.
+# Without npm the tests that need them skip with a reason (and fail under CI).
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: HTML and accessibility checks will skip"; exit 0; }; \
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null && touch $@
+
 ## run: set up and serve the demo site on SQLite at http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -23,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, then the whole suite (DATABASE_URL when set, else SQLite)
-test: $(STAMP) lint
+test: $(STAMP) node_modules/.installed lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
@@ -42,4 +48,4 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules

@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 
 # Stories whose wording readers have seen. The desk's ``permissions.can_edit`` refuses plain
 # edits in the same states: from here on, wording changes only through a correction.
-FROZEN_STATUSES = frozenset({Article.Status.PUBLISHED, Article.Status.UNPUBLISHED})
+FROZEN_STATUSES = frozenset(
+    {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED, Article.Status.RETRACTED}
+)
 
 # Article fields readers read as the story's wording; read-only once it is frozen.
 WORDING_FIELDS = (
@@ -409,11 +411,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         article = form.instance
-        services.revision_create(
-            article=article,
-            actor=request.user,
-            message="Edited in admin" if change else "Created in admin",
-        )
+        services.article_admin_saved(article=article, actor=request.user, created=not change)
         # Attributions were validated against the body as it stood before this save; say so
         # when an edit to the body left one pointing at words that are no longer there.
         for attribution in article.attributions.all():

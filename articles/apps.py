@@ -6,4 +6,18 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from articles import signals  # noqa: F401
+        from articles import search, signals
+
+        # NOTE: connected before the page cache's receivers (receivers run in connection
+        # order): the search index must be current before the cache generation moves on, or
+        # a search rendered in between would be stored under the new generation, stale.
+        signals.article_changed.connect(
+            search.reindex_on_change, dispatch_uid="articles.search.reindex_on_change"
+        )
+
+        # caching is imported for its receivers (the page cache's generation bumps).
+        from articles import caching  # noqa: F401
+        from articles.renditions import connect as connect_renditions
+
+        # Lead and body images get cleaned and their renditions made after the save commits.
+        connect_renditions()

@@ -86,7 +86,10 @@ def analyse(
     diffs = diffing.diff_blocks(old["blocks"], new["blocks"])
     fields = diffing.field_changes(old, new, WORDING_FIELDS)
     old_paragraphs = body.paragraph_texts(old["blocks"])
-    protected = _protected_spans(old_paragraphs, attributions)
+    block_quotes = {
+        n.number for n in body.number_blocks(old["blocks"]) if n.block["kind"] == "blockquote"
+    }
+    protected = _protected_spans(old_paragraphs, attributions, block_quotes)
     touched = []
     for diff in diffing.changed_only(diffs):
         if diff.old_number is None:
@@ -99,11 +102,13 @@ def analyse(
 
 
 def _protected_spans(
-    paragraphs: dict[int, str], attributions: Iterable[tuple[int | None, str]]
+    paragraphs: dict[int, str],
+    attributions: Iterable[tuple[int | None, str]],
+    block_quotes: set[int],
 ) -> dict[int, list[tuple[int, int, str]]]:
     """Spans of each paragraph that only a public note may change: quotes and attributed text."""
     spans: dict[int, list[tuple[int, int, str]]] = {}
-    for finding in quotes.find_passages(paragraphs):
+    for finding in quotes.find_passages(paragraphs, quoted_paragraphs=block_quotes):
         if finding.kind == "quote":
             spans.setdefault(finding.paragraph, []).append(
                 (finding.start, finding.end, f"the quote “{_short(finding.text)}”")

@@ -112,7 +112,9 @@ def diff_blocks(old: Sequence[Any], new: Sequence[Any]) -> list[BlockDiff]:
         pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for k in range(pairs):
             i, j = i1 + k, j1 + k
-            if old_keys[i][0] != new_keys[j][0]:
+            # A paragraph set as a block quote (or back) is the same text, reformatted.
+            same_family = {old_keys[i][0], new_keys[j][0]} <= body.NUMBERED_KINDS
+            if old_keys[i][0] != new_keys[j][0] and not same_family:
                 result.extend([removed(i), added(j)])
                 continue
             result.append(

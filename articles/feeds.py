@@ -1,15 +1,44 @@
-"""Feeds of the corrections log: RSS 2.0 and Atom, each item linking to the paragraph."""
+"""Feeds readers subscribe to: RSS 2.0 and Atom for the latest stories, each section, each
+author, and the corrections log.
+
+Every article feed shares ``ArticleFeed``: the subclasses only say which stories and what the
+feed is called, so an item looks the same in every feed. Items come from
+``Article.objects.published()`` (retracted stories stay, retitled, so subscribers learn of
+the retraction) and are loaded with ``with_list_data()``: a feed costs a fixed number of
+queries however many items it holds.
+
+Item ids are ``tag:`` URIs (RFC 4151), ``tag:<host>,<date first published>:article/<pk>``:
+they never change when a headline is rewritten, and unlike a link they don't look like
+something to open, so RSS marks them ``isPermaLink="false"``. The host is the one the feed
+was requested on, so one deployment's ids stay the same from request to request.
+"""
 
 from __future__ import annotations
 
+import copy
+from datetime import UTC
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
 
-from articles.models import CorrectionNote
+from articles.models import Article, Author, CorrectionNote, Section
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.http import HttpRequest, HttpResponse
+
+    from articles.querysets import ArticleQuerySet
 
 FEED_LENGTH = 50
+ARTICLE_FEED_LENGTH = 30
+SUMMARY_WORDS = 60
 
 
 class CorrectionsFeed(Feed):
@@ -61,3 +90,133 @@ class CorrectionsAtomFeed(CorrectionsFeed):
 
     def subtitle(self) -> str:
         return self.description()
+
+
+class ArticleFeed(Feed):
+    """The newest published stories, newest first. Subclasses narrow ``articles()``.
+
+    Feed methods take ``obj`` (what ``get_object`` returned: ``None``, a section or an
+    author) so that Django passes it to every one of them, in this class and its subclasses.
+    """
+
+    description_template = None
+    item_guid_is_permalink = False
+    request: HttpRequest | None = None
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # NOTE: urls.py builds one instance that serves every request. As a class-based view
+        # does, give each request its own copy, so the item ids can read the request's host
+        # without one request seeing another's.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def articles(self, obj) -> ArticleQuerySet:
+        return Article.objects.published()
+
+    def items(self, obj) -> ArticleQuerySet:
+        return self.articles(obj).latest_first().with_list_data()[:ARTICLE_FEED_LENGTH]
+
+    def title(self, obj=None) -> str:
+        return f"{settings.SITE_NAME}: latest stories"
+
+    def link(self, obj=None) -> str:
+        return reverse("articles:home")
+
+    def description(self, obj=None) -> str:
+        return f"The newest stories from {settings.SITE_NAME}, with every correction on the record."
+
+    def item_title(self, article: Article) -> str:
+        if article.is_retracted:
+            return f"Retracted: {article.headline}"
+        return article.headline
+
+    def item_description(self, article: Article) -> str:
+        """The standfirst, else the opening of the body, else the headline.
+
+        Never the blocks themselves: that would be a query per item.
+        """
+        if article.dek:
+            return article.dek
+        text = getattr(article, "body_text", "") or ""
+        return Truncator(text).words(SUMMARY_WORDS) or article.headline
+
+    def item_link(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+    def item_guid(self, article: Article) -> str:
+        host = "localhost"
+        if self.request is not None:
+            host = split_domain_port(self.request.get_host())[0] or host
+        day = article.first_published_at.astimezone(UTC).date().isoformat()
+        return f"tag:{host},{day}:article/{article.pk}"
+
+    def item_pubdate(self, article: Article) -> datetime | None:
+        return article.first_published_at
+
+    def item_updateddate(self, article: Article) -> datetime | None:
+        return article.updated_at or article.first_published_at
+
+    def item_author_name(self, article: Article) -> str:
+        names = [byline.author.display_name for byline in article.bylines.all()]
+        return ", ".join(names) or article.credit_line or settings.SITE_NAME
+
+    def item_categories(self, article: Article) -> list[str]:
+        return [article.section.name]
+
+
+class SectionFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Section:
+        return get_object_or_404(Section, slug=slug)
+
+    def articles(self, section: Section) -> ArticleQuerySet:
+        return section.articles.published()
+
+    def title(self, section: Section) -> str:
+        return f"{settings.SITE_NAME}: {section.name}"
+
+    def link(self, section: Section) -> str:
+        return section.get_absolute_url()
+
+    def description(self, section: Section) -> str:
+        return (
+            section.description or f"The newest {section.name} stories from {settings.SITE_NAME}."
+        )
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Author:
+        return get_object_or_404(Author, slug=slug)
+
+    def articles(self, author: Author) -> ArticleQuerySet:
+        return author.articles.published()
+
+    def title(self, author: Author) -> str:
+        return f"{settings.SITE_NAME}: stories by {author.display_name}"
+
+    def link(self, author: Author) -> str:
+        return author.get_absolute_url()
+
+    def description(self, author: Author) -> str:
+        return f"The newest stories by {author.display_name} in {settings.SITE_NAME}."
+
+
+class AtomMixin:
+    """The same feed as Atom 1.0, whose subtitle is the RSS description."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None) -> str:
+        return self.description(obj)
+
+
+class ArticleAtomFeed(AtomMixin, ArticleFeed):
+    pass
+
+
+class SectionAtomFeed(AtomMixin, SectionFeed):
+    pass
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
+    pass

@@ -1,19 +1,28 @@
-"""Structured data for search engines and aggregators: schema.org ``NewsArticle``.
+"""Structured data for search engines and aggregators: schema.org ``NewsArticle``,
+``BreadcrumbList``, and the Open Graph / Twitter card a shared link shows.
 
-Built as a plain dict from an article loaded with ``with_page_data()`` so that it costs no
+Built as plain data from an article loaded with ``with_page_data()`` so that it costs no
 queries of its own, and serialised for a ``<script>`` element. Corrections go out as
-``CorrectionComment`` objects, so a correction travels with the story wherever it is indexed.
+``CorrectionComment`` objects, so a correction travels with the story wherever it is indexed;
+the publisher names its corrections policy (``/corrections-policy/``) for the same reason.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import to_locale
+
+from articles import body, renditions
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -30,26 +39,150 @@ _SCRIPT_ESCAPES = {
 }
 
 
+# Static images with their sizes: the publisher logo (Google's 600x60 wordmark box), the card
+# a shared link shows when a story has no lead image, and a square for small cards.
+LOGO = ("img/logo.png", 600, 60)
+SHARE_CARD = ("img/share-card.png", 1200, 630)
+SHARE_ICON = ("img/icon.png", 512, 512)
+
+DESCRIPTION_CHARS = 300
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def description(article: Article) -> str:
+    """What a search result or shared link says about the story: the standfirst, or else the
+    opening paragraph (blocks are prefetched by ``with_page_data()``), or else the headline."""
+    if article.dek:
+        return article.dek
+    paragraphs = body.paragraph_texts(article.blocks.all())
+    first = paragraphs[min(paragraphs)] if paragraphs else ""
+    return Truncator(first).chars(DESCRIPTION_CHARS) or article.headline
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str
+    width: int | None
+    height: int | None
+    alt: str
+
+
+@dataclass(frozen=True)
+class ShareCard:
+    """What Open Graph and Twitter show for a shared story."""
+
+    title: str
+    description: str
+    locale: str
+    image: ShareImage
+    twitter_card: str
+    twitter_image: ShareImage
+
+
+def _static_image(name_size: tuple[str, int, int], *, request: HttpRequest, alt: str) -> ShareImage:
+    name, width, height = name_size
+    return ShareImage(request.build_absolute_uri(static(name)), width, height, alt)
+
+
+def lead_image(article: Article, *, request: HttpRequest) -> ShareImage | None:
+    """The story's own picture, with its size once its renditions are made.
+
+    The size comes from the renditions manifest (cached), never from opening the file on a
+    page render; until the manifest exists the size is simply left out.
+    """
+    if not article.lead_image:
+        return None
+    manifest = renditions.manifest_for(article.lead_image.name)
+    width, height = (manifest["width"], manifest["height"]) if manifest else (None, None)
+    return ShareImage(
+        request.build_absolute_uri(article.lead_image.url),
+        width,
+        height,
+        article.lead_image_alt or article.headline,
+    )
+
+
+def share_card(article: Article, *, request: HttpRequest) -> ShareCard:
+    """The Open Graph / Twitter card: the lead image as a large card; without one, the site's
+    card for Open Graph and a small ``summary`` card with the square icon for Twitter."""
+    image = lead_image(article, request=request)
+    if image is not None:
+        twitter_card, twitter_image = "summary_large_image", image
+    else:
+        image = _static_image(SHARE_CARD, request=request, alt=settings.SITE_NAME)
+        twitter_card = "summary"
+        twitter_image = _static_image(SHARE_ICON, request=request, alt=settings.SITE_NAME)
+    return ShareCard(
+        title=article.headline,
+        description=description(article),
+        locale=to_locale(settings.LANGUAGE_CODE),
+        image=image,
+        twitter_card=twitter_card,
+        twitter_image=twitter_image,
+    )
+
+
+def publisher(*, request: HttpRequest) -> dict[str, Any]:
+    """The newsroom as a ``NewsMediaOrganization``, naming its logo and corrections policy."""
+    logo_url, width, height = LOGO
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(logo_url)),
+            "width": width,
+            "height": height,
+        },
+        "correctionsPolicy": request.build_absolute_uri(reverse("articles:corrections_policy")),
+    }
+
+
+def breadcrumbs_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
+    """Home → section → story, as a ``BreadcrumbList`` with absolute URLs."""
+    trail = [
+        (settings.SITE_NAME, "/"),
+        (article.section.name, article.section.get_absolute_url()),
+        (article.headline, article.get_absolute_url()),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
 
 
 def article_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
     """The ``NewsArticle`` for ``article``, with absolute URLs built from ``request``.
 
     Reads only what ``ArticleQuerySet.with_page_data()`` prefetches (section, bylines with
-    authors, tags, public correction notes).
+    authors, blocks, tags, attributions, public correction notes). Without a lead image the
+    site's share card stands in, since search engines want an image for every story.
     """
     url = request.build_absolute_uri(article.get_absolute_url())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
+        "description": description(article),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _iso(article.first_published_at),
         "dateModified": _iso(_modified(article)),
         "articleSection": article.section.name,
+        "inLanguage": settings.LANGUAGE_CODE,
         "author": [
             {
                 "@type": "Person",
@@ -58,16 +191,21 @@ def article_jsonld(article: Article, *, request: HttpRequest) -> dict[str, Any]:
             }
             for byline in article.bylines.all()
         ],
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": settings.SITE_NAME,
-            "url": request.build_absolute_uri("/"),
-        },
+        "publisher": publisher(request=request),
     }
-    if article.dek:
-        data["description"] = article.dek
-    if article.lead_image:
-        data["image"] = [request.build_absolute_uri(article.lead_image.url)]
+    image = lead_image(article, request=request) or _static_image(
+        SHARE_CARD, request=request, alt=settings.SITE_NAME
+    )
+    data["image"] = [image.url]
+    if not data["author"]:
+        # A story with only a credit line ("Staff and wire reports") is the newsroom's own.
+        data["author"] = [
+            {
+                "@type": "Organization",
+                "name": article.credit_line or settings.SITE_NAME,
+                "url": request.build_absolute_uri("/"),
+            }
+        ]
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords

@@ -12,6 +12,7 @@ guards that keep published notes and revisions append-only.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -139,6 +140,13 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers; moves only with substantive changes.",
     )
+    note_anchors = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Where each published note's paragraphs stand now, after later corrections "
+        "moved them ({note id: [paragraph numbers]}); the notes themselves never change.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -148,6 +156,15 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    # Kept by ``articles.search.index_article`` whenever a service changes the article, never
+    # written by forms. ``search_vector`` is a GIN-indexed tsvector on PostgreSQL (the index
+    # is made in migration 0004, PostgreSQL only); on SQLite it stays empty and search falls
+    # back to ``body_text``.
+    body_text = models.TextField(
+        blank=True, editable=False, help_text="The numbered paragraphs as plain text."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -430,8 +447,14 @@ class CorrectionNote(models.Model):
         return self.published_at is not None
 
     @property
+    def anchors(self) -> list[int]:
+        """The paragraphs the note concerns, numbered as the story stands now."""
+        return self.article.note_anchors.get(str(self.pk), self.paragraphs)
+
+    @property
     def first_paragraph(self) -> int | None:
-        return min(self.paragraphs) if self.paragraphs else None
+        anchors = self.anchors
+        return min(anchors) if anchors else None
 
     def clean(self) -> None:
         if not isinstance(self.paragraphs, list) or not all(

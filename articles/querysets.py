@@ -49,8 +49,10 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers shows: section and bylines, in a fixed number of queries."""
         from articles.models import Byline
 
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        return (
+            self.select_related("section")
+            .defer("body_text", "search_vector")
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
     def with_page_data(self) -> ArticleQuerySet:

@@ -159,6 +159,22 @@ def revision_create(
     )
 
 
+@transaction.atomic
+def article_admin_saved(*, article: Article, actor: AbstractBaseUser, created: bool) -> Revision:
+    """Record an edit made in the Django admin: a revision and an audit event (which also
+    tells the search index and the page cache). The admin freezes published wording."""
+    revision = revision_create(
+        article=article, actor=actor, message="Created in admin" if created else "Edited in admin"
+    )
+    _event(
+        article=article,
+        action="article.admin_create" if created else "article.admin_edit",
+        actor=actor,
+        data={"revision": revision.number},
+    )
+    return revision
+
+
 def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
     article.blocks.all().delete()
     for position, data in enumerate(blocks, start=1):
@@ -476,6 +492,14 @@ class ArticleChanges:
     tags: list[str]
 
 
+def _locked_for_edit(article: Article) -> Article:
+    # The search fields are the index's to write (articles.search); leaving them unloaded
+    # also keeps save() from writing them back.
+    return (
+        Article.objects.select_for_update().defer("body_text", "search_vector").get(pk=article.pk)
+    )
+
+
 class _Unchanged(Exception):
     """Raised inside a savepoint to undo an edit that changed nothing."""
 
@@ -510,7 +534,7 @@ def article_update(
     the desk can show both versions instead of losing either. An edit that changes nothing
     writes nothing.
     """
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = _locked_for_edit(article)
     if not permissions.can_edit(actor, article):
         raise EditorialPermissionDenied("You may not edit this article now.")
     current = latest_revision_number(article)
@@ -563,43 +587,78 @@ class CorrectionChoice:
     non_substantive_reason: str = ""
 
 
-def _carry_attributions(article: Article, old_blocks: list[dict]) -> None:
-    """Keep attributions pointing at their words after the body changed.
-
-    Paragraph numbers follow their paragraph; the attributed words follow the correction
-    ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were removed
-    entirely is deleted, and the audit log says so.
-    """
+def _paragraph_moves(article: Article, old_blocks: list[dict]) -> dict[int, int]:
+    """Old paragraph number -> new number, for paragraphs that survived the change."""
     new_blocks = [{"kind": b.kind, "text": b.text} for b in article.blocks.all()]
     diffs = diffing.diff_blocks(old_blocks, new_blocks)
-    moved = {d.old_number: d for d in diffs if d.old_number and d.new_number}
+    return {d.old_number: d.new_number for d in diffs if d.old_number and d.new_number}
+
+
+def _carry_note_anchors(article: Article, moves: dict[int, int]) -> None:
+    """Keep published notes marking the paragraph they concern after renumbering."""
+    anchors = dict(article.note_anchors)
+    for note in article.corrections.filter(published_at__isnull=False):
+        current = anchors.get(str(note.pk), note.paragraphs)
+        anchors[str(note.pk)] = [moves[n] for n in current if n in moves]
+    if anchors != article.note_anchors:
+        article.note_anchors = anchors
+        article.save(update_fields=["note_anchors"])
+
+
+def _carry_attributions(article: Article, old_blocks: list[dict], actor) -> None:
+    """Keep attributions pointing at their words after the body changed.
+
+    Words that still stand word for word move with their paragraph (or to the one paragraph
+    they now stand in, when a paragraph was split); words a correction changed follow the
+    change ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were
+    removed entirely is deleted, and the audit log says so.
+    """
+    moved = _paragraph_moves(article, old_blocks)
     old_paragraphs = body.paragraph_texts(old_blocks)
-    new_paragraphs = body.paragraph_texts(new_blocks)
+    new_paragraphs = body.paragraph_texts(article.blocks.all())
     for attribution in article.attributions.all():
         if attribution.paragraph is None:
             continue
-        diff = moved.get(attribution.paragraph)
-        old_text = body.normalize_space(old_paragraphs.get(attribution.paragraph, ""))
         text = body.normalize_space(attribution.text)
-        start = old_text.find(text)
-        span = None
-        if diff is not None and start >= 0:
-            new_text = new_paragraphs[diff.new_number]
-            span = diffing.map_span(old_text, new_text, start, start + len(text))
-        if span is None:
+        target = moved.get(attribution.paragraph)
+        holders = [n for n, p in new_paragraphs.items() if text in p]
+        if target in holders:
+            new_number, new_text = target, text
+        elif len(holders) == 1:
+            new_number, new_text = holders[0], text
+        else:
+            new_number, new_text = _follow_change(
+                old_paragraphs.get(attribution.paragraph, ""), new_paragraphs, target, text
+            )
+        if new_number is None:
             _event(
                 article=article,
                 action="attribution.delete",
-                actor=None,
+                actor=actor,
                 message="Its words were removed by a correction.",
                 data={"source": attribution.source.name, "text": attribution.text},
             )
             attribution.delete()
             continue
-        attribution.paragraph = diff.new_number
-        attribution.text = new_text[span[0] : span[1]].strip()
+        attribution.paragraph = new_number
+        attribution.text = new_text
         attribution.full_clean()
         attribution.save(update_fields=["paragraph", "text"])
+
+
+def _follow_change(
+    old_paragraph: str, new_paragraphs: dict[int, str], target: int | None, text: str
+) -> tuple[int | None, str]:
+    """Where changed words went: the span of the aligned paragraph that replaced them."""
+    old_text = body.normalize_space(old_paragraph)
+    start = old_text.find(text)
+    if target is None or start < 0:
+        return None, ""
+    new_text = new_paragraphs[target]
+    span = diffing.map_span(old_text, new_text, start, start + len(text))
+    if span is None:
+        return None, ""
+    return target, new_text[span[0] : span[1]].strip()
 
 
 @transaction.atomic
@@ -621,7 +680,7 @@ def article_correct(
     carrying the analysis and a suggested note, when the choice is missing.
     """
     _require(actor, "articles.correct_article")
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = _locked_for_edit(article)
     if not article.is_published:
         raise InvalidTransition("Only a published story is corrected; edit other stories directly.")
     current = latest_revision_number(article)
@@ -653,7 +712,8 @@ def article_correct(
                 + "; ".join(analysis.touched_quotes)
                 + "): that always needs a public note."
             )
-    _carry_attributions(article, before["blocks"])
+    _carry_attributions(article, before["blocks"], actor)
+    _carry_note_anchors(article, _paragraph_moves(article, before["blocks"]))
     revision = revision_create(article=article, actor=actor, message=message or "Corrected")
     data: dict[str, Any] = {
         "revision": revision.number,

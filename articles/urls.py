@@ -1,6 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds, sitemaps, views
 
 app_name = "articles"
 
@@ -11,6 +12,31 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author, name="author"),
     path("sources/<slug:slug>/", views.source, name="source"),
     path("corrections/", views.corrections, name="corrections"),
+    path("search/", views.search, name="search"),
     path("feeds/corrections/", feeds.CorrectionsFeed(), name="corrections_feed"),
     path("feeds/corrections/atom/", feeds.CorrectionsAtomFeed(), name="corrections_atom"),
+    path("corrections-policy/", views.corrections_policy, name="corrections_policy"),
+    path("feeds/latest/", feeds.ArticleFeed(), name="latest_feed"),
+    path("feeds/latest/atom/", feeds.ArticleAtomFeed(), name="latest_atom"),
+    path("feeds/section/<slug:slug>/", feeds.SectionFeed(), name="section_feed"),
+    path("feeds/section/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section_atom"),
+    path("feeds/author/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
+    path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {
+            "sitemaps": sitemaps.SITEMAPS,
+            "sitemap_url_name": "articles:sitemap_section",
+        },
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from articles.forms import SearchForm
 from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
+from articles.search import search as search_articles
+from articles.search import with_snippets
 
 PAGE_SIZE = 20
 
@@ -71,3 +75,28 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 def corrections(request: HttpRequest) -> HttpResponse:
     notes = CorrectionNote.objects.public().select_related("article").order_by("-issued_at", "-pk")
     return render(request, "articles/corrections.html", {"page": _page(request, notes, 50)})
+
+
+def corrections_policy(request: HttpRequest) -> HttpResponse:
+    """The standards every note is held to; ``NewsMediaOrganization.correctionsPolicy``."""
+    return render(
+        request,
+        "articles/corrections_policy.html",
+        {"corrections_email": settings.NEWSROOM_CORRECTIONS_EMAIL},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query, page, results = "", None, []
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if query:
+            filters = {k: form.cleaned_data[k] for k in ("section", "date_from", "date_to")}
+            page = _page(request, search_articles(query, **filters).with_list_data())
+            results = with_snippets(page.object_list, query)
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "query": query, "page": page, "results": results},
+    )

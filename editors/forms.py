@@ -8,6 +8,7 @@ from django.utils import timezone
 from taggit.forms import TagField
 
 from articles import body
+from articles.images import ImageUploadField
 from articles.models import Article, Attribution, Author, Block, CorrectionNote, Source
 from articles.services import ArticleChanges, BlockData, CorrectionChoice, NoteData
 
@@ -35,6 +36,8 @@ class ArticleForm(forms.ModelForm):
             "lead_image_credit",
         ]
         widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
+        # Says what is wrong with a refused upload (HEIC, too many pixels...), not just "invalid".
+        field_classes = {"lead_image": ImageUploadField}
 
     def __init__(self, *args, locked: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +61,9 @@ class BlockForm(forms.Form):
         # Form templates print help text unescaped (Django's convention): no markup in it.
         help_text="Plain text. Links and emphasis typed as HTML (a, em, strong) are kept.",
     )
-    image = forms.ImageField(required=False)
+    # Checked here, not only by the model: a bad body image must stop the save before the
+    # service stores anything (the lead image would already be on disk).
+    image = ImageUploadField(required=False)
     current_image = forms.CharField(required=False, widget=forms.HiddenInput)
     image_alt = forms.CharField(label="Alt text", required=False, max_length=300)
     image_caption = forms.CharField(label="Caption", required=False, max_length=400)

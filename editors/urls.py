@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editors.views import articles, dashboard
+from editors.views import articles, dashboard, sources
 
 app_name = "editors"
 
@@ -48,4 +48,7 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/preview/", articles.article_preview, name="article_preview"),
     path("articles/<int:pk>/share/", articles.preview_link_create, name="preview_link_create"),
+    path("sources/", sources.source_list, name="source_list"),
+    path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
+    path("sources/<int:pk>/merge/", sources.source_merge, name="source_merge"),
 ]

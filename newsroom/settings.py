@@ -7,12 +7,16 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
   DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://news.example.org
   DATABASE_URL            default: SQLite file var/newsroom.sqlite3.
   REDIS_URL               cache backend; local memory when unset.
+  DJANGO_PAGE_CACHE       "0" turns off the server-side cache of reader pages (default on).
+  DJANGO_CACHE_MAX_AGE    seconds browsers may keep a reader page; default 60.
+  DJANGO_CACHE_S_MAXAGE   seconds shared caches (and our page cache) keep it; default 600.
   DJANGO_MEDIA_ROOT       uploaded images; default var/media.
   DJANGO_STATIC_ROOT      collectstatic target; default var/staticfiles.
   DJANGO_SERVE_MEDIA      "1" to serve uploads from Django when DJANGO_DEBUG=0.
   DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_HSTS_SECONDS, DJANGO_SECURE_PROXY_SSL_HEADER
                           HTTPS hardening when DJANGO_DEBUG=0 (see README).
   DJANGO_SITE_NAME        the publication's name shown to readers.
+  DJANGO_CORRECTIONS_EMAIL  where readers report errors (corrections policy page).
   DJANGO_LOG_LEVEL        default INFO.
 """
 
@@ -53,6 +57,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "The Newsroom")
+# Where readers report errors; named on the corrections policy page.
+NEWSROOM_CORRECTIONS_EMAIL = os.environ.get("DJANGO_CORRECTIONS_EMAIL", "corrections@example.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "taggit",
@@ -78,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs request.user, and a page it serves passes every middleware above.
+    "articles.caching.ReaderCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -122,6 +131,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Reader pages for anonymous readers (articles.caching): stored server-side until the next
+# content change, and sent with Cache-Control: public, max-age, s-maxage.
+NEWSROOM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("DJANGO_CACHE_MAX_AGE", "60"))
+NEWSROOM_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_CACHE_S_MAXAGE", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -168,3 +168,36 @@ def article_changes(article, *, blocks=None, authors=None, tags=None, **fields):
         ),
         tags=list(tags if tags is not None else article.tags.names()),
     )
+
+
+def image_upload(
+    name: str = "photo.jpg",
+    *,
+    image_format: str = "JPEG",
+    size: tuple[int, int] = (1200, 800),
+    mode: str = "RGB",
+    color: str | tuple = "steelblue",
+    **save_options,
+):
+    """A real image made in memory, as an upload (``save_options`` go to Pillow's ``save``)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size, color).save(buffer, format=image_format, **save_options)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+class ScheduledArticleFactory(ArticleFactory):
+    """Scheduled to go live tomorrow: readers must not see it yet."""
+
+    status = Article.Status.SCHEDULED
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=1))
+
+
+class UnpublishedArticleFactory(PublishedArticleFactory):
+    """Was published, then taken down: it answers 410 and is listed nowhere."""
+
+    status = Article.Status.UNPUBLISHED

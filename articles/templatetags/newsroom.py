@@ -52,7 +52,7 @@ def article_body(article: Article) -> list[BodyItem]:
     """
     notes_by_paragraph: dict[int, list[CorrectionNote]] = {}
     for note in article.public_corrections:
-        for number in note.paragraphs:
+        for number in note.anchors:
             notes_by_paragraph.setdefault(number, []).append(note)
     items = []
     dateline = article.dateline.strip()

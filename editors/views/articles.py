@@ -81,6 +81,9 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "can_edit": permissions.can_edit(request.user, article) or correcting,
                 "correcting": correcting,
                 "open_findings": selectors.open_findings(article),
+                "notes": article.corrections.select_related(
+                    "issued_by", "withdrawn_by", "revision"
+                ).order_by("-issued_at"),
                 "comments": article.comments.select_related("author"),
                 "comment_form": CommentForm(),
                 "attributions": article.attributions.select_related("source"),
@@ -100,7 +103,9 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("articles.add_article"):
         raise PermissionDenied
     author = Author.objects.filter(user=request.user).first()
+    status = 200
     if request.method == "POST":
+        status = 400  # unless the draft is created and we redirect
         form = ArticleForm(request.POST, request.FILES)
         blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
         bylines = BylineFormSet(request.POST, prefix="bylines")
@@ -130,6 +135,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
         request,
         "editors/article_form.html",
         _editor_context(request, None, form=form, blocks=blocks, bylines=bylines),
+        status=status,
     )
 
 

@@ -20,8 +20,9 @@ from articles import body, quotes, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict, InvalidTransition
 from articles.models import Article, ArticleEvent, Attribution, CorrectionNote
 from articles.services import BlockData, CorrectionChoice, NoteData
+from articles.signals import article_changed
 from editors.accounts import account_set_role
-from tests.factories import ArticleFactory, article_changes
+from tests.factories import ArticleFactory, PublishedArticleFactory, article_changes
 
 SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 NOTE_TEXT = (
@@ -178,7 +179,7 @@ class TestQuoteNeedsPublicNote:
         assert event.data["revision"] == note.revision.number
 
     def test_attributions_follow_the_corrected_words(self, seed, corrected):
-        """Townsend's quote and USA Today's report now hold "militaries (sic)" and still validate."""
+        """Townsend's quote and USA Today's report now hold "militaries (sic)" and validate."""
         article, _note = corrected
 
         for attribution in (townsend(article), usa_today(article)):
@@ -227,6 +228,32 @@ class TestQuoteNeedsPublicNote:
         assert "militaries" in analysis.suggested_text()
         assert state(seed) == before
 
+    def test_block_quote_is_a_quote_too(self, editor):
+        """BUG: a block quote is a direct quote without marks (``body``, ``quotes``), but
+        ``corrections.analyse`` calls ``quotes.find_passages`` without ``quoted_paragraphs``,
+        so changing its words is accepted as a non-substantive "typo" with no public note."""
+        article = PublishedArticleFactory(
+            blocks=[
+                ("paragraph", "The mayor opened the meeting."),
+                ("blockquote", "We will balance the books this year."),
+                ("paragraph", "The vote is next week."),
+            ]
+        )
+        changes = article_changes(
+            article,
+            blocks=[
+                ("paragraph", "The mayor opened the meeting."),
+                ("blockquote", "We will balance the budget this year."),
+                ("paragraph", "The vote is next week."),
+            ],
+        )
+        before = state(article)
+
+        with pytest.raises(InvalidTransition, match="quote"):
+            correct(article, editor, changes, CorrectionChoice(non_substantive_reason="typo"))
+
+        assert state(article) == before
+
     def test_blank_reason_counts_as_no_choice(self, seed, editor):
         """A reason of only spaces is no reason: the editor is asked to choose."""
         changes = edit(seed, 2, "Chemical weapons", "chemical weapons")
@@ -239,7 +266,7 @@ class TestQuoteNeedsPublicNote:
 class TestNonSubstantive:
     @pytest.fixture
     def lower_case(self, seed) -> services.ArticleChanges:
-        """"Chemical weapons" -> "chemical weapons" in paragraph 2: no quote, no attribution."""
+        """ "Chemical weapons" -> "chemical weapons" in paragraph 2: no quote, no attribution."""
         paragraph_2 = [f for f in quotes.find_passages(seed.paragraph_texts()) if f.paragraph == 2]
         assert paragraph_2 == []
         assert not seed.attributions.filter(paragraph=2).exists()
@@ -248,7 +275,7 @@ class TestNonSubstantive:
     def test_fix_outside_quotes_is_saved_with_a_reason_and_no_public_note(
         self, seed, editor, lower_case
     ):
-        """A capitalisation fix goes live with no note and the updated time readers see unchanged."""
+        """A capitalisation fix goes live with no note; the updated time readers see stays."""
         notes = list(seed.corrections.values_list("pk", flat=True))
         updated_at = seed.updated_at
         revision = services.latest_revision_number(seed)
@@ -334,6 +361,24 @@ class TestRefusals:
         with pytest.raises(InvalidTransition):
             correct(seed, editor, militaries(seed), CorrectionChoice(note=correction_note()))
 
+    def test_published_story_keeps_its_url(self, client, seed, editor):
+        """A correction cannot change the slug: links to the story must keep working."""
+        url = seed.get_absolute_url()
+        before = state(seed)
+
+        with pytest.raises(InvalidTransition):
+            correct(
+                seed,
+                editor,
+                article_changes(seed, slug="haley-at-the-un"),
+                CorrectionChoice(non_substantive_reason="shorter URL"),
+            )
+
+        seed.refresh_from_db()
+        assert seed.get_absolute_url() == url
+        assert state(seed) == before
+        assert client.get(url).status_code == 200
+
     def test_note_for_a_paragraph_the_story_does_not_have_is_refused(self, seed, editor):
         """The note must point at a real paragraph; the whole correction is undone."""
         before = state(seed)
@@ -413,6 +458,70 @@ class TestParagraphNumbersMove:
         for attribution in article.attributions.all():
             attribution.full_clean()
 
+    def test_earlier_note_keeps_marking_the_paragraph_it_concerns(self, client, seed, editor):
+        """BUG: the seed's editor's note concerns Townsend's quote (paragraph 11). After a
+        paragraph is inserted before it, the quote is paragraph 12, but the note's marker (and
+        its "#p11" link in the corrections log) lands on the new paragraph, which the note
+        says nothing about. Published notes are frozen, so their markers must be mapped to
+        where their paragraph went (or the insertion refused); today they silently drift."""
+        earlier = seed.corrections.get(kind=CorrectionNote.Kind.EDITORS_NOTE)
+        assert earlier.paragraphs == [11]
+        changes = article_changes(seed)
+        index = body.paragraph_numbers(b.kind for b in changes.blocks).index(11)
+        changes.blocks.insert(
+            index, BlockData(kind="paragraph", text=body.from_plain("The coalition was silent."))
+        )
+        correct(seed, editor, changes, CorrectionChoice(non_substantive_reason="layout"))
+
+        html = client.get(seed.get_absolute_url()).content.decode()
+
+        paragraph_11 = re.search(r'<p id="p11">(.*?)</p>', html, re.S).group(1)
+        paragraph_12 = re.search(r'<p id="p12">(.*?)</p>', html, re.S).group(1)
+        assert "Gen. Stephen Townsend" in paragraph_12
+        assert f'href="#correction-{earlier.pk}"' not in paragraph_11
+        assert f'href="#correction-{earlier.pk}"' in paragraph_12
+
+    def test_splitting_a_paragraph_keeps_the_quote_credited_to_its_speaker(self, seed, editor):
+        """BUG: splitting paragraph 11 after "said," moves Townsend's quote, word for word, to
+        paragraph 12. His attribution should follow it; instead it is rewritten to the words
+        that replaced the quote in paragraph 11 ("said:"), so the story credits Townsend with
+        "said:" and his real quote is left unattributed."""
+        changes = article_changes(seed)
+        index = body.paragraph_numbers(b.kind for b in changes.blocks).index(11)
+        block = changes.blocks[index]
+        head, _said, tail = block.text.partition(" said, ")
+        changes.blocks[index : index + 1] = [
+            dataclasses.replace(block, text=head + " said:"),
+            dataclasses.replace(block, text=tail),
+        ]
+        note = NoteData(
+            kind="clarification", text="Paragraph 11 was split in two.", paragraphs=[11, 12]
+        )
+
+        article = correct(seed, editor, changes, CorrectionChoice(note=note))
+
+        assert article.paragraph_texts()[12].startswith("“To avoid mishaps")
+        for attribution in article.attributions.filter(source__name="Stephen Townsend"):
+            assert "To avoid mishaps in the air" in attribution.text
+        missing = quotes.unattributed(article.paragraph_texts(), list(article.attributions.all()))
+        assert [f.text[:17] for f in missing if f.kind == "quote"] == []
+
+    def test_formatting_a_quote_as_a_block_quote_keeps_its_attribution(self, seed, editor):
+        """BUG: turning Pinheiro's paragraph 6 into a block quote changes no word, yet his
+        attribution is deleted and logged as "Its words were removed by a correction"
+        (``diffing.diff_blocks`` pairs a kind change as removed + added, so
+        ``_carry_attributions`` finds no new paragraph for it)."""
+        changes = article_changes(seed)
+        index = body.paragraph_numbers(b.kind for b in changes.blocks).index(6)
+        changes.blocks[index] = dataclasses.replace(changes.blocks[index], kind="blockquote")
+        note = NoteData(kind="clarification", text="Formatting.", paragraphs=[6])
+
+        article = correct(seed, editor, changes, CorrectionChoice(note=note))
+
+        assert article.paragraph_texts()[6].startswith("Paulo Pinheiro")
+        assert article.attributions.filter(source__name="Paulo Pinheiro", paragraph=6).exists()
+        assert not ArticleEvent.objects.filter(article=article, action="attribution.delete")
+
 
 @pytest.mark.django_db
 class TestReaderSeesTheCorrection:
@@ -440,6 +549,33 @@ class TestReaderSeesTheCorrection:
         assert 'href="#p11"' in item.group(1)
         assert "He said “militaries”, not “forces”." in corrections
         assert "Updated" in html
+
+    def test_correction_tells_the_page_cache_once_committed(
+        self, seed, editor, django_capture_on_commit_callbacks
+    ):
+        """Listeners (page cache, search index) hear of the correction after it commits."""
+        heard = []
+
+        def listener(sender, article_id, action, **kwargs):
+            heard.append((article_id, action))
+
+        article_changed.connect(listener)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                correct(seed, editor, militaries(seed), CorrectionChoice(note=correction_note()))
+        finally:
+            article_changed.disconnect(listener)
+
+        assert (seed.pk, "article.correct") in heard
+
+    def test_refused_correction_tells_no_one(
+        self, seed, editor, django_capture_on_commit_callbacks
+    ):
+        """A refused correction changed nothing, so no cache is purged for it."""
+        with django_capture_on_commit_callbacks() as callbacks, pytest.raises(InvalidTransition):
+            correct(seed, editor, militaries(seed), CorrectionChoice(non_substantive_reason="typo"))
+
+        assert callbacks == []
 
     def test_jsonld_carries_the_correction_and_its_time(self, client, corrected):
         """Search engines get the note as a CorrectionComment; dateModified is the note time."""

@@ -19,9 +19,9 @@ _SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 
 def _jsonld(client, article) -> dict:
     html = client.get(article.get_absolute_url()).content.decode()
-    scripts = _SCRIPT.findall(html)
-    assert len(scripts) == 1
-    return json.loads(scripts[0])
+    objects = [json.loads(raw) for raw in _SCRIPT.findall(html)]
+    assert [o["@type"] for o in objects] == ["NewsArticle", "BreadcrumbList"]
+    return objects[0]
 
 
 @pytest.mark.django_db
@@ -54,7 +54,7 @@ class TestArticleJsonld:
         ]
         assert data["publisher"]["@type"] == "NewsMediaOrganization"
         assert data["publisher"]["name"] == settings.SITE_NAME
-        assert "image" not in data
+        assert data["image"] == ["http://testserver/static/img/share-card.png"]
         assert "correction" not in data
 
     def test_lead_image_is_an_absolute_url(self, client):

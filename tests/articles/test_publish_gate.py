@@ -216,7 +216,9 @@ class TestSystemPublish:
         story = tmp_path / "seed.txt"
         story.write_bytes(SEED_FILE.read_bytes())
 
-        call_command("import_article", str(story), "--section", "world", "--publish", stdout=StringIO())
+        call_command(
+            "import_article", str(story), "--section", "world", "--publish", stdout=StringIO()
+        )
 
         article = Article.objects.get()
         assert article.status == Status.PUBLISHED

@@ -114,3 +114,39 @@ def test_once_attributed_the_story_publishes_without_an_override(client, story, 
     client.post(url, {})
     story.refresh_from_db()
     assert story.status == "published"
+
+
+def test_an_editor_merges_a_duplicate_source_in_the_desk(client, editor):
+    """Merging in the desk moves the attributions and leaves the old name as an alias."""
+    from tests.factories import AttributionFactory, SourceFactory
+
+    keep = SourceFactory(name="Nikki Haley", slug="nikki-haley")
+    duplicate = SourceFactory(name="N. Haley", slug="n-haley")
+    attribution = AttributionFactory(source=duplicate)
+    client.force_login(editor)
+    page = client.get(reverse("editors:source_detail", kwargs={"pk": keep.pk}))
+    assert "Merge a duplicate into this source" in page.content.decode()
+
+    client.post(
+        reverse("editors:source_merge", kwargs={"pk": keep.pk}), {"duplicate": duplicate.pk}
+    )
+
+    attribution.refresh_from_db()
+    keep.refresh_from_db()
+    assert attribution.source == keep
+    assert "N. Haley" in keep.aliases
+    assert client.get("/sources/n-haley/").status_code == 301
+
+
+def test_a_reporter_cannot_merge_sources(client, reporter):
+    """Merging rewrites other people's stories' sources: editors only."""
+    from tests.factories import SourceFactory
+
+    keep, duplicate = SourceFactory(), SourceFactory()
+    client.force_login(reporter)
+    page = client.get(reverse("editors:source_detail", kwargs={"pk": keep.pk})).content.decode()
+    assert "Merge a duplicate" not in page
+    client.post(
+        reverse("editors:source_merge", kwargs={"pk": keep.pk}), {"duplicate": duplicate.pk}
+    )
+    assert type(duplicate).objects.filter(pk=duplicate.pk).exists()

@@ -1,0 +1,304 @@
+"""The reader site's page cache: whole pages for anonymous readers, never a stale correction.
+
+Invalidation. Every stored page's key contains the site-wide *content generation*, one
+number kept in the cache under ``GENERATION_KEY``. Anything that can change what a reader
+sees bumps it after its transaction commits: ``articles.signals.article_changed`` (sent by
+every service write: publish, edit, correct, retract, unpublish, notes, attributions, source
+merges), saves and deletes of the plain records pages show (Section, Author, Source), and
+any admin save (its log entry). A bump orphans every stored page at once; orphans expire.
+
+Why flush everything on every change: a newsroom changes a few times an hour, and
+re-rendering a handful of pages after a change costs milliseconds. In return nothing has to
+know which pages show an article (its page, home, its section, its authors, its sources,
+the corrections log, every feed and sitemap, search results, pages not written yet), so no
+page can ever be missed.
+
+Who is served from the cache: GET and HEAD requests to reader URLs (everything outside
+``private_prefixes()``: the desk, accounts, admin, shared previews, static and media files)
+from anonymous readers carrying no session or messages cookie. Anyone else bypasses it
+completely (no read, no write) and gets ``Cache-Control: private, no-cache``. Only 200, 301
+and 410 responses are stored, never one that sets a cookie, uses the CSRF token, writes the
+session or queues a message, or that its view marked private, no-store or no-cache.
+
+HTTP: stored pages carry ``Cache-Control: public, max-age, s-maxage``, ``Vary: Cookie``, an
+``ETag`` (MD5 of the body, Django's ``set_response_etag``) and ``Last-Modified`` (when the
+current generation began: when the site last changed). Conditional requests get a 304
+through Django's ``get_conditional_response``.
+
+``s-maxage`` lets a shared cache (CDN, proxy) keep a page that long without asking us, and
+our invalidation cannot reach it: behind a CDN, keep DJANGO_CACHE_S_MAXAGE short or purge
+the CDN from an ``article_changed`` receiver. Stored pages also expire after s-maxage, which
+bounds how long visibility that depends only on the clock could lag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date
+
+from articles.models import Author, Section, Source
+from articles.signals import article_changed
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+GENERATION_KEY = "newsroom:generation"
+# {"generation": n, "at": unix seconds the generation began, "ambiguous": bool}; see below.
+GENERATION_AT_KEY = "newsroom:generation-at"
+PAGE_KEY_PREFIX = "newsroom:page"
+
+STORED_STATUSES = frozenset({200, 301, 410})
+# Headers a view sets when a page must not be shared.
+PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
+
+
+def private_prefixes() -> tuple[str, ...]:
+    """Paths that are never cached or marked public: everything that is not the reader site."""
+    return (
+        "/desk/",
+        "/accounts/",
+        "/admin/",
+        "/preview/",
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/" + settings.MEDIA_URL.lstrip("/"),
+    )
+
+
+def is_reader_path(path: str) -> bool:
+    """Whether ``path`` belongs to the public reader site (new reader URLs are by default)."""
+    return not any(path.startswith(p) or path == p.rstrip("/") for p in private_prefixes())
+
+
+# --- The content generation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Generation:
+    number: int
+    # Whole seconds, as HTTP dates are.
+    last_modified: int
+    # True when a client may hold a page of an earlier generation with the same
+    # Last-Modified second (two changes within one second, or the time is unknown): then
+    # If-Modified-Since alone cannot prove the client's copy is current and gets a 200.
+    # ETags are exact and always honoured.
+    ambiguous: bool
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _fresh_number() -> int:
+    # Not 1: if the cache loses the key (eviction, restart of a persistent cache), a new
+    # count from 1 could land on a number whose pages are still stored. Nanoseconds since
+    # the epoch are far beyond any count reached by incrementing an earlier start.
+    return time.time_ns()
+
+
+def generation_current() -> Generation:
+    """The generation pages are cached under now (creating it on first use)."""
+    values = cache.get_many([GENERATION_KEY, GENERATION_AT_KEY])
+    number = values.get(GENERATION_KEY)
+    if number is None:
+        cache.add(GENERATION_KEY, _fresh_number(), timeout=None)
+        number = cache.get(GENERATION_KEY)
+        now = _now()
+        cache.add(
+            GENERATION_AT_KEY,
+            {"generation": number, "at": now, "ambiguous": True},
+            timeout=None,
+        )
+        return Generation(number=number, last_modified=now, ambiguous=True)
+    at = values.get(GENERATION_AT_KEY)
+    if not at or at.get("generation") != number:
+        # A bump is half-written (or its time was evicted): be conservative.
+        return Generation(number=number, last_modified=_now(), ambiguous=True)
+    return Generation(number=number, last_modified=at["at"], ambiguous=at["ambiguous"])
+
+
+def generation_bump() -> int:
+    """Start a new generation: every page cached so far is orphaned. Returns its number."""
+    try:
+        number = cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, _fresh_number(), timeout=None)
+        number = cache.incr(GENERATION_KEY)
+    # Written after the increment: a request between the two sees a mismatched generation
+    # and treats its time as unknown, never a new number with an old time.
+    previous = cache.get(GENERATION_AT_KEY)
+    now = _now()
+    ambiguous = not previous or previous.get("generation") != number - 1 or previous["at"] >= now
+    cache.set(
+        GENERATION_AT_KEY,
+        {"generation": number, "at": now, "ambiguous": ambiguous},
+        timeout=None,
+    )
+    return number
+
+
+@receiver(article_changed, dispatch_uid="articles.caching.article_changed")
+def _article_changed(**kwargs) -> None:
+    # article_changed is already sent after commit.
+    generation_bump()
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="articles.caching.admin_logged")
+@receiver(post_save, sender=Section, dispatch_uid="articles.caching.section_saved")
+@receiver(post_delete, sender=Section, dispatch_uid="articles.caching.section_deleted")
+@receiver(post_save, sender=Author, dispatch_uid="articles.caching.author_saved")
+@receiver(post_delete, sender=Author, dispatch_uid="articles.caching.author_deleted")
+@receiver(post_save, sender=Source, dispatch_uid="articles.caching.source_saved")
+@receiver(post_delete, sender=Source, dispatch_uid="articles.caching.source_deleted")
+def _record_changed(**kwargs) -> None:
+    # Sections, authors and sources are plain records edited in the admin. The admin's log
+    # entry is the safety net for everything else it saves directly (an article's section,
+    # kind or tags), which sends no article_changed.
+    # After commit: bumping inside the transaction would let a request that starts now read
+    # the old rows and cache them under the new generation.
+    transaction.on_commit(generation_bump)
+
+
+# --- The middleware ----------------------------------------------------------------------
+
+
+def _page_key(request: HttpRequest, generation: int) -> str:
+    # Scheme and host matter: feeds and sitemaps carry absolute URLs.
+    url = request.build_absolute_uri()
+    return f"{PAGE_KEY_PREFIX}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def _has_private_directive(response: HttpResponse) -> bool:
+    directives = cc_delim_re.split(response.get("Cache-Control", "").lower())
+    return any(d.split("=", 1)[0].strip() in PRIVATE_DIRECTIVES for d in directives)
+
+
+def _sets_state(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether answering ``request`` sets a cookie, now or in a middleware that runs later.
+
+    Session, CSRF and message middleware write their cookies after this middleware sees the
+    response, so ask the request what they are about to do.
+    """
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+        or (messages is not None and getattr(messages, "added_new", False))
+    )
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    # The cookie check comes first so a logged-in reader's session is never even loaded.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
+        request.COOKIES
+    ):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+class ReaderCacheMiddleware:
+    """Serve anonymous readers' pages from Django's cache and set the HTTP caching headers.
+
+    Goes after ``AuthenticationMiddleware`` and ``MessageMiddleware`` (so ``request.user``
+    is known); last in ``MIDDLEWARE`` so a cached page still passes every other middleware's
+    response handling. ``NEWSROOM_PAGE_CACHE = False`` turns off the server-side store (the
+    headers stay), which query-count tests use to measure the views themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not is_reader_path(request.path_info):
+            return self.get_response(request)
+        if not _anonymous(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        # Read the generation before the view reads the database: a change that commits in
+        # between bumps it, so a page rendered from older rows is stored under a dead key.
+        generation = generation_current()
+        use_store = getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+        key = _page_key(request, generation.number)
+        if use_store:
+            entry = cache.get(key)
+            if entry is not None:
+                response = self._from_entry(entry)
+                # The stored time may predate the generation's (a half-written bump).
+                response.headers["Last-Modified"] = http_date(generation.last_modified)
+                return self._conditional(request, response, generation)
+
+        response = self.get_response(request)
+        if (
+            response.streaming
+            or response.status_code not in STORED_STATUSES
+            or _has_private_directive(response)
+            or _sets_state(request, response)
+        ):
+            return response
+        self._public_headers(response, generation)
+        if use_store and request.method == "GET":
+            cache.set(key, self._to_entry(response), timeout=settings.NEWSROOM_CACHE_S_MAXAGE)
+        return self._conditional(request, response, generation)
+
+    @staticmethod
+    def _public_headers(response: HttpResponse, generation: Generation) -> None:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.NEWSROOM_CACHE_MAX_AGE,
+            s_maxage=settings.NEWSROOM_CACHE_S_MAXAGE,
+        )
+        patch_vary_headers(response, ("Cookie",))
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        response.headers["Last-Modified"] = http_date(generation.last_modified)
+
+    @staticmethod
+    def _conditional(
+        request: HttpRequest, response: HttpResponse, generation: Generation
+    ) -> HttpResponse:
+        last_modified = None if generation.ambiguous else generation.last_modified
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified,
+            response=response,
+        )
+
+    @staticmethod
+    def _to_entry(response: HttpResponse) -> dict:
+        # Plain data rather than a pickled response: nothing request-bound is stored.
+        return {
+            "status": response.status_code,
+            "content": response.content,
+            "headers": list(response.headers.items()),
+        }
+
+    @staticmethod
+    def _from_entry(entry: dict) -> HttpResponse:
+        return HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])

@@ -1,0 +1,149 @@
+"""The representative pages the HTML and accessibility checkers run over.
+
+One list of names, so both checkers cover the same pages; the paths depend on the database
+(primary keys, slugs), so ``build_site`` makes the demo site and returns them by name.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from PIL import Image
+
+from articles import services
+from articles.models import Article, Block, CorrectionNote, Source
+from editors.accounts import account_set_role
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+PASSWORD = "a-long-demo-password-42"
+EDITOR = "elena"
+SEED = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
+RETRACTED = "demo-how-millbrook-measures-its-air"
+UNPUBLISHED = "demo-volunteers-count-record-otters-on-the-mill-river"
+
+READER_PAGES = [
+    "home",
+    "section",
+    "article",
+    "author",
+    "source",
+    "search",
+    "corrections",
+    "corrections-policy",
+    "retracted",
+    "unpublished",
+    "not-found",
+]
+DESK_PAGES = [
+    "login",
+    "dashboard",
+    "article-list",
+    "article-new",
+    "article-edit",
+    "confirm-transition",
+    "revision-list",
+    "revision-compare",
+]
+# The login page is on the desk's templates but needs no account.
+LOGGED_IN = set(DESK_PAGES) - {"login"}
+
+
+def _jpeg(colour: tuple[int, int, int]) -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 40), colour).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue())
+
+
+def _give_the_seed_images(seed: Article) -> None:
+    """A lead image and a body image: the article page must be valid with pictures in it.
+
+    Test setup only: the files go to the test's own MEDIA_ROOT and the rows are written
+    directly, since no service uploads images without a desk form.
+    """
+    seed.lead_image.save("lead.jpg", _jpeg((40, 90, 140)), save=False)
+    Article.objects.filter(pk=seed.pk).update(
+        lead_image=seed.lead_image.name,
+        lead_image_alt="The Security Council chamber during the Syria debate.",
+        lead_image_caption="Ambassadors in the Security Council chamber.",
+        lead_image_credit="Photo: Demo Agency",
+    )
+    block = Block(article=seed, position=10_000, kind=Block.Kind.IMAGE)
+    block.image.save("body.jpg", _jpeg((140, 90, 40)), save=False)
+    block.image_alt = "A map of Syria with the areas named in the report shaded."
+    block.image_caption = "Where the strikes were reported."
+    block.image_credit = "Graphic: Demo Agency"
+    block.full_clean()
+    block.save()
+
+
+def build_site() -> dict[str, str]:
+    """Load the demo, give the seed story images, make an editor; returns path by page name."""
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    account_set_role(username=EDITOR, role="editor", password=PASSWORD)
+    seed = Article.objects.get(slug=SEED)
+    _give_the_seed_images(seed)
+    # The seed story has an editor's note; the article page must also show a correction.
+    assert CorrectionNote.objects.filter(article=seed).public().exists()
+    with transaction.atomic():
+        services.revision_create(article=seed, actor=None, message="Added the pictures")
+    numbers = list(seed.revisions.order_by("number").values_list("number", flat=True))
+    assert len(numbers) >= 2, "the compare page needs two revisions"
+
+    # A retracted story stays readable under its notice; an unpublished one answers 410.
+    editor = get_user_model().objects.get(username=EDITOR)
+    retracted = Article.objects.get(slug=RETRACTED)
+    services.article_retract(article=retracted, actor=editor, comment="Figures not verified")
+    unpublished = Article.objects.get(slug=UNPUBLISHED)
+    services.article_unpublish(article=unpublished, actor=editor, comment="Legal hold")
+
+    byline = seed.bylines.select_related("author").first()
+    source = Source.objects.get(name="Nikki Haley")
+    paths = {
+        "home": reverse("articles:home"),
+        "section": seed.section.get_absolute_url(),
+        "article": seed.get_absolute_url(),
+        "author": byline.author.get_absolute_url(),
+        "source": source.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=Syria",
+        "corrections": reverse("articles:corrections"),
+        "corrections-policy": reverse("articles:corrections_policy"),
+        "retracted": retracted.get_absolute_url(),
+        "unpublished": unpublished.get_absolute_url(),
+        "not-found": "/no-such-page/",
+        "login": reverse("login"),
+        "dashboard": reverse("editors:dashboard"),
+        "article-list": reverse("editors:article_list"),
+        "article-new": reverse("editors:article_create"),
+        "article-edit": reverse("editors:article_edit", kwargs={"pk": seed.pk}),
+        "confirm-transition": reverse(
+            "editors:article_transition", kwargs={"pk": seed.pk, "to": "retracted"}
+        ),
+        "revision-list": reverse("editors:revision_list", kwargs={"pk": seed.pk}),
+        "revision-compare": reverse("editors:revision_compare", kwargs={"pk": seed.pk})
+        + f"?a={numbers[0]}&b={numbers[-1]}",
+    }
+    return paths
+
+
+def expected_status(name: str) -> int:
+    return {"not-found": 404, "unpublished": 410}.get(name, 200)
+
+
+def require_tool(path: Path | str, *, what: str, how: str) -> None:
+    """Fail under CI (which installs everything), skip with a reason on a developer machine."""
+    found = Path(path).exists() if isinstance(path, Path) else shutil.which(path)
+    if found:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing; .ci/run installs it ({how}).")
+    pytest.skip(f"needs {what} ({how})")

@@ -1,0 +1,164 @@
+"""Every representative reader and desk page passes axe-core and the keyboard basics.
+
+axe-core comes from the npm package (``npm ci``; see ``package.json``) and is injected into
+Debian's headless Chromium. Violations rated "serious" or "critical" fail; the rules are the
+WCAG 2.0/2.1 A and AA sets plus axe's best practices.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.browser.pages import (
+    DESK_PAGES,
+    EDITOR,
+    LOGGED_IN,
+    NODE_MODULES,
+    READER_PAGES,
+    build_site,
+    expected_status,
+    require_tool,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE_WIDTH = 390
+PAGES = READER_PAGES + DESK_PAGES
+
+# What the focused element looks like: an outline or a box-shadow counts as a focus ring.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  return {
+    tag: el.tagName.toLowerCase(),
+    href: el.getAttribute("href"),
+    text: (el.textContent || "").trim().slice(0, 40),
+    visible: outline || style.boxShadow !== "none",
+    top: el.getBoundingClientRect().top,
+  };
+}"""
+
+
+def log_in(page, live_server, client) -> None:
+    """Share the test client's session with the browser: the desk pages need an editor."""
+    client.force_login(get_user_model().objects.get(username=EDITOR))
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+    page.context.add_cookies([{**cookie, "url": live_server.url}])
+
+
+@pytest.fixture
+def site_page(page, live_server, client):
+    """Builds the demo site and opens one page of it, logged in as an editor on the desk."""
+
+    def visit(name: str):
+        paths = build_site()
+        if name in LOGGED_IN:
+            log_in(page, live_server, client)
+        response = page.goto(f"{live_server.url}{paths[name]}")
+        assert response.status == expected_status(name), f"{name}: {paths[name]}"
+        return page
+
+    return visit
+
+
+def describe(violation: dict) -> str:
+    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+    more = len(violation["nodes"]) - 5
+    why = " ".join(violation["nodes"][0].get("failureSummary", "").split())
+    return (
+        f"[{violation['impact']}] {violation['id']}: {violation['help']}\n"
+        f"    {violation['helpUrl']}\n    at {targets}"
+        + (f" (+{more} more)" if more > 0 else "")
+        + f"\n    {why}"
+    )
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_axe_violations(site_page, name):
+    """axe-core finds nothing serious or critical on the page."""
+    require_tool(AXE, what="axe-core", how="npm ci")
+    page = site_page(name)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not bad, f"{name}: {len(bad)} axe violations\n" + "\n".join(map(describe, bad))
+
+
+def test_keyboard_landmarks_and_phone_width(page, live_server, client):
+    """Each page: skip link first, visible focus, one main landmark, no sideways phone scroll."""
+    paths = build_site()
+    problems = []
+    for name in PAGES:
+        if name in LOGGED_IN:
+            log_in(page, live_server, client)
+        else:
+            page.context.clear_cookies()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}{paths[name]}")
+        problems += [f"{name}: {problem}" for problem in keyboard_and_layout_problems(page)]
+    assert not problems, "\n".join(problems)
+
+
+def keyboard_and_layout_problems(page) -> list[str]:
+    """What a keyboard or phone user would trip over on the open page (empty when nothing)."""
+    problems = []
+    if page.evaluate("document.documentElement.lang") != "en":
+        problems.append('<html> has no lang="en"')
+    if page.evaluate("document.querySelectorAll('main, [role=main]').length") != 1:
+        problems.append("there is not exactly one main landmark")
+    elif page.evaluate("document.querySelector('main').id") != "main":
+        problems.append("<main> is not #main, where the skip link goes")
+
+    if page.evaluate("document.activeElement !== document.body"):
+        # An autofocused field (the login form) takes the first stop; start from the top.
+        page.evaluate("document.body.tabIndex = -1; document.body.focus()")
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUS_RING)
+    if first["href"] != "#main":
+        problems.append(f"the first Tab stop is not the skip link but {first}")
+    elif not first["visible"] or first["top"] < 0:
+        problems.append(f"the focused skip link is not visible: {first}")
+    page.keyboard.press("Tab")
+    second = page.evaluate(FOCUS_RING)
+    if not second["visible"]:
+        problems.append(f"no visible focus ring on the second Tab stop {second}")
+
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        problems.append(f"{width}px wide at a {PHONE_WIDTH}px viewport")
+    return problems
+
+
+def test_a_printed_article_keeps_corrections_and_sources_without_screen_chrome(page, live_server):
+    """Printing a story drops navigation and search but keeps corrections, sources and URLs."""
+    paths = build_site()
+    page.goto(f"{live_server.url}{paths['article']}")
+    page.evaluate(
+        """() => document.getElementById("p1").insertAdjacentHTML(
+             "beforeend", ' <a id="outside" href="https://example.org/report">the report</a>')"""
+    )
+    page.emulate_media(media="print")
+
+    for chrome in [".section-nav", ".masthead-search", ".site-footer nav", ".skip-link"]:
+        assert page.locator(chrome).first.is_hidden(), f"{chrome} shows on paper"
+    assert page.locator("#corrections").is_visible()
+    assert page.locator("#sources").is_visible()
+    assert page.locator(".story-lead-image img").is_visible()
+    after = page.evaluate("getComputedStyle(document.getElementById('outside'), '::after').content")
+    assert "https://example.org/report" in after
+    colours = page.evaluate(
+        """() => [...document.querySelectorAll(".story-corrections, .story-body p, .kicker a")]
+             .map((el) => getComputedStyle(el))
+             .map((s) => [s.color, s.backgroundColor])"""
+    )
+    assert {tuple(c) for c in colours} == {("rgb(0, 0, 0)", "rgba(0, 0, 0, 0)")}
+    assert page.evaluate("getComputedStyle(document.querySelector('figure')).breakInside") in {
+        "avoid",
+        "avoid-page",
+    }
