@@ -150,17 +150,32 @@ class SourceAdmin(admin.ModelAdmin):
                 request, f"Merged {len(sources) - 1} source(s) into {keep}.", messages.SUCCESS
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge sources",
-            "opts": self.model._meta,
-            "sources": sources,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action_name": "merge_sources",
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/source/merge.html", context)
+        return action_page(
+            self, request, "merge_sources", "Merge sources", "source/merge.html", sources=sources
+        )
+
+
+def action_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    action_name: str,
+    title: str,
+    template: str,
+    **extra,
+) -> TemplateResponse:
+    """The intermediate page of an admin action that asks before it acts (a reason, a
+    choice); the page posts the selection back with ``confirm`` set."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "action_name": action_name,
+        "media": model_admin.media,
+        **extra,
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, f"admin/articles/{template}", context)
 
 
 class FrozenWithArticleMixin:
@@ -647,18 +662,15 @@ class CorrectionNoteAdmin(admin.ModelAdmin):
             if withdrawn:
                 self.message_user(request, f"Withdrew {withdrawn} note(s).", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Withdraw correction notes",
-            "opts": self.model._meta,
-            "notes": queryset.select_related("article"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action_name": "withdraw_notes",
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/correctionnote/withdraw.html", context)
+        return action_page(
+            self,
+            request,
+            "withdraw_notes",
+            "Withdraw correction notes",
+            "correctionnote/withdraw.html",
+            notes=queryset.select_related("article"),
+            form=form,
+        )
 
 
 @admin.register(Revision)

@@ -515,6 +515,30 @@ def _apply_changes(article: Article, changes: ArticleChanges) -> None:
     article.tags.set(list(changes.tags), clear=True)
 
 
+def _check_base(article: Article, base_revision: int) -> None:
+    """Refuse an edit that started from an older revision than the newest."""
+    current = latest_revision_number(article)
+    if base_revision != current:
+        newer = article.revisions.filter(number=current).first()
+        if newer is None:
+            raise InvalidTransition("This form is out of date; reload the article.")
+        raise EditConflict(article=article, revision=newer)
+
+
+def _apply_if_changed(article: Article, changes: ArticleChanges, before: dict) -> dict | None:
+    """Write the changes; undo them and return None when they change nothing."""
+    try:
+        with transaction.atomic():
+            _apply_changes(article, changes)
+            after = article_snapshot(article)
+            if after == before:
+                raise _Unchanged
+    except _Unchanged:
+        article.refresh_from_db()
+        return None
+    return after
+
+
 def latest_revision_number(article: Article) -> int:
     return article.revisions.aggregate(n=Max("number"))["n"] or 0
 
@@ -537,12 +561,7 @@ def article_update(
     article = _locked_for_edit(article)
     if not permissions.can_edit(actor, article):
         raise EditorialPermissionDenied("You may not edit this article now.")
-    current = latest_revision_number(article)
-    if base_revision != current:
-        newer = article.revisions.filter(number=current).first()
-        if newer is None:
-            raise InvalidTransition("This form is out of date; reload the article.")
-        raise EditConflict(article=article, revision=newer)
+    _check_base(article, base_revision)
     # Decided before anything is written: a copy editor adding their own byline must not
     # thereby become an owner who may move the story.
     copy_editing = actor is not None and not (
@@ -550,14 +569,8 @@ def article_update(
     )
 
     before = article_snapshot(article)
-    try:
-        with transaction.atomic():
-            _apply_changes(article, changes)
-            after = article_snapshot(article)
-            if after == before:
-                raise _Unchanged
-    except _Unchanged:
-        article.refresh_from_db()
+    after = _apply_if_changed(article, changes, before)
+    if after is None:
         return article
 
     changed = {key for key in after if after[key] != before[key]}
@@ -683,22 +696,14 @@ def article_correct(
     article = _locked_for_edit(article)
     if not article.is_published:
         raise InvalidTransition("Only a published story is corrected; edit other stories directly.")
-    current = latest_revision_number(article)
-    if base_revision != current:
-        raise EditConflict(article=article, revision=article.revisions.get(number=current))
+    _check_base(article, base_revision)
 
     if changes.fields.get("slug", article.slug) != article.slug:
         raise InvalidTransition("A published story keeps its URL.")
     before = article_snapshot(article)
     attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
-    try:
-        with transaction.atomic():
-            _apply_changes(article, changes)
-            after = article_snapshot(article)
-            if after == before:
-                raise _Unchanged
-    except _Unchanged:
-        article.refresh_from_db()
+    after = _apply_if_changed(article, changes, before)
+    if after is None:
         return article
 
     analysis = corrections.analyse(before, after, attributions)

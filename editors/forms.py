@@ -10,7 +10,13 @@ from taggit.forms import TagField
 from articles import body
 from articles.images import ImageUploadField
 from articles.models import Article, Attribution, Author, Block, CorrectionNote, Source
-from articles.services import ArticleChanges, BlockData, CorrectionChoice, NoteData
+from articles.services import (
+    EDITABLE_FIELDS,
+    ArticleChanges,
+    BlockData,
+    CorrectionChoice,
+    NoteData,
+)
 
 
 class ArticleForm(forms.ModelForm):
@@ -22,19 +28,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "headline",
-            "slug",
-            "dek",
-            "dateline",
-            "kind",
-            "section",
-            "credit_line",
-            "lead_image",
-            "lead_image_caption",
-            "lead_image_alt",
-            "lead_image_credit",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
         # Says what is wrong with a refused upload (HEIC, too many pixels...), not just "invalid".
         field_classes = {"lead_image": ImageUploadField}
