@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from tests.helpers import user_with_role
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
@@ -16,3 +18,40 @@ def _isolated(settings, tmp_path):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-1")
+
+
+# The desk's people, one per role, named after their role. tests/editors/conftest.py replaces
+# them with the named staff whose names its pages show.
+
+
+@pytest.fixture
+def reporter(db):
+    return user_with_role("reporter")
+
+
+@pytest.fixture
+def colleague(db):
+    """Another reporter: not the one whose story is under test."""
+    return user_with_role("reporter", "colleague")
+
+
+@pytest.fixture
+def copy_editor(db):
+    return user_with_role("copy-editor")
+
+
+@pytest.fixture
+def editor(db):
+    return user_with_role("editor")
+
+
+@pytest.fixture
+def admin(db):
+    """Username "admin", like ``superuser``: a test needs one or the other, never both."""
+    return user_with_role("admin")
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Read (and measure) the views themselves, not the reader page cache in front of them."""
+    settings.NEWSROOM_PAGE_CACHE = False

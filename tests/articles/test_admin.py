@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.db.models.fields.files import FieldFile
@@ -39,6 +37,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -90,16 +89,6 @@ def page_data(response) -> dict:
                 continue
             data[form.add_prefix(name)] = "on" if value is True else value
     return data
-
-
-def user_with(*perms: str, **fields):
-    user = UserFactory(**fields)
-    for dotted in perms:
-        app_label, codename = dotted.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return get_user_model().objects.get(pk=user.pk)
 
 
 @pytest.fixture

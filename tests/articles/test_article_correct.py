@@ -10,47 +10,28 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 
 from articles import body, quotes, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict, InvalidTransition
 from articles.models import Article, ArticleEvent, Attribution, CorrectionNote
 from articles.services import BlockData, CorrectionChoice, NoteData
 from articles.signals import article_changed
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, PublishedArticleFactory, article_changes
+from tests.helpers import seed_article
 
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 NOTE_TEXT = (
     "An earlier version of this story changed a word in Gen. Stephen Townsend’s quote in "
     "paragraph 11. He said “militaries”, not “forces”."
 )
 
 
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
-
-
 @pytest.fixture
 def seed(db) -> Article:
     """The published seed story, with its attributions, as ``load_demo`` leaves it."""
-    call_command("load_demo", stdout=StringIO())
-    return Article.objects.get(slug=SEED_SLUG)
+    return seed_article()
 
 
 def edit(article: Article, number: int, old: str, new: str) -> services.ArticleChanges:

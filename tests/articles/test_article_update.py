@@ -9,35 +9,10 @@ from articles import services
 from articles.exceptions import EditConflict
 from articles.models import Article, ArticleEvent
 from articles.services import BlockData
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, SectionFactory, article_changes
+from tests.helpers import user_with_role
 
 Status = Article.Status
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
-
-
-@pytest.fixture
-def colleague(db):
-    return _user("reporter", "colleague")
-
-
-@pytest.fixture
-def copy_editor(db):
-    return _user("copy-editor")
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
 
 
 @pytest.fixture
@@ -234,7 +209,7 @@ class TestWhoMayEdit:
             "system": None,
             "reporter": reporter,
             "editor": request.getfixturevalue("editor"),
-            "admin": _user("admin"),
+            "admin": user_with_role("admin"),
         }[who]
         article = ArticleFactory(created_by=reporter, status=status)
         changes = article_changes(article, blocks=[("paragraph", "Quietly changed.")])

@@ -26,7 +26,6 @@ from django.views.decorators.cache import never_cache
 from articles import caching, services
 from articles.models import Article, Section
 from articles.services import CorrectionChoice, NoteData
-from editors.accounts import account_set_role
 from tests.articles import test_admin  # its page_data() fills an admin form
 from tests.factories import (
     ArticleFactory,
@@ -68,12 +67,6 @@ urlpatterns = [
     path("test-private/", _private),
     path("", include("newsroom.urls")),
 ]
-
-
-@pytest.fixture
-def editor(db):
-    user, _created = account_set_role(username="editor", role="editor", password=None)
-    return user
 
 
 @pytest.fixture

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from io import StringIO
 
 import feedparser
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles import body, services
 from articles.models import Article, CorrectionNote
 from articles.services import CorrectionChoice, NoteData
-from editors.accounts import account_set_role
 from tests.factories import CorrectionNoteFactory, PublishedArticleFactory, article_changes
+from tests.helpers import seed_article
 
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 NOTE_TEXT = "An earlier version of this story misquoted Gen. Stephen Townsend in paragraph 11."
 FEEDS = {
     "rss": ("articles:corrections_feed", "rss20"),
@@ -30,16 +27,9 @@ FEEDS = {
 
 
 @pytest.fixture
-def editor(db):
-    user, _created = account_set_role(username="editor", role="editor", password=None)
-    return user
-
-
-@pytest.fixture
 def corrected(db, editor) -> tuple[Article, CorrectionNote]:
     """The demo site after an editor corrected paragraph 11 of the seed story."""
-    call_command("load_demo", stdout=StringIO())
-    article = Article.objects.get(slug=SEED_SLUG)
+    article = seed_article()
     changes = article_changes(article)
     index = body.paragraph_numbers(b.kind for b in changes.blocks).index(11)
     block = changes.blocks[index]

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from editors.accounts import account_set_role
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -23,21 +22,11 @@ from tests.factories import (
     SectionFactory,
     UnpublishedArticleFactory,
 )
+from tests.helpers import published_ago, user_with_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 TAG_ID = re.compile(r"^tag:testserver,\d{4}-\d{2}-\d{2}:article/(\d+)$")
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    """Measure and read the views themselves, not the reader page cache in front of them."""
-    settings.NEWSROOM_PAGE_CACHE = False
-
-
-def _ago(**delta) -> dict:
-    at = timezone.now() - timezone.timedelta(**delta)
-    return {"first_published_at": at, "updated_at": at}
 
 
 def feed_urls(article: Article) -> dict[str, str]:
@@ -108,9 +97,9 @@ class TestEveryFeed:
     @pytest.mark.parametrize("name", ["latest", "latest_atom"])
     def test_entries_are_newest_first(self, client, name):
         """Subscribers see the newest story at the top."""
-        old = PublishedArticleFactory(**_ago(days=2))
-        new = PublishedArticleFactory(**_ago(hours=1))
-        middle = PublishedArticleFactory(**_ago(days=1))
+        old = PublishedArticleFactory(**published_ago(days=2))
+        new = PublishedArticleFactory(**published_ago(hours=1))
+        middle = PublishedArticleFactory(**published_ago(days=1))
 
         links = [e.link for e in parse(client, feed_urls(new)[name]).entries]
 
@@ -144,7 +133,7 @@ class TestScope:
     def test_section_feed_has_only_that_section(self, client):
         """A section's feed lists its own stories and no other section's."""
         world = SectionFactory(name="World")
-        mine = [PublishedArticleFactory(section=world, **_ago(hours=h)) for h in (1, 2)]
+        mine = [PublishedArticleFactory(section=world, **published_ago(hours=h)) for h in (1, 2)]
         PublishedArticleFactory(section__name="Sport")
 
         parsed = parse(client, reverse("articles:section_feed", args=[world.slug]))
@@ -157,9 +146,9 @@ class TestScope:
 
     def test_author_feed_has_only_that_authors_stories(self, client):
         """An author's feed lists the stories they share a byline on, and no one else's."""
-        solo = PublishedArticleFactory(**_ago(hours=2))
+        solo = PublishedArticleFactory(**published_ago(hours=2))
         author = solo.bylines.get().author
-        shared = PublishedArticleFactory(bylines=2, **_ago(hours=1))
+        shared = PublishedArticleFactory(bylines=2, **published_ago(hours=1))
         shared.bylines.filter(position=1).update(author=author)
         PublishedArticleFactory()
 
@@ -175,7 +164,7 @@ class TestScope:
 class TestItems:
     def test_ids_are_tag_uris_that_are_not_permalinks(self, client):
         """RSS guids are tag: URIs marked isPermaLink="false", one per story, stable."""
-        articles = [PublishedArticleFactory(**_ago(hours=h)) for h in (1, 2, 3)]
+        articles = [PublishedArticleFactory(**published_ago(hours=h)) for h in (1, 2, 3)]
         url = reverse("articles:latest_feed")
 
         first = parse(client, url).entries
@@ -203,9 +192,11 @@ class TestItems:
     def test_summary_falls_back_to_body_text_then_headline(self, client):
         """Without a standfirst the summary is the opening of the text, else the headline."""
         with_body = PublishedArticleFactory(
-            dek="", body_text="The council met on Tuesday. " * 40, **_ago(hours=1)
+            dek="", body_text="The council met on Tuesday. " * 40, **published_ago(hours=1)
         )
-        bare = PublishedArticleFactory(dek="", body_text="", headline="Bare", **_ago(hours=2))
+        bare = PublishedArticleFactory(
+            dek="", body_text="", headline="Bare", **published_ago(hours=2)
+        )
 
         entries = parse(client, reverse("articles:latest_feed")).entries
 
@@ -218,7 +209,7 @@ class TestItems:
 
     def test_updated_date_is_the_last_substantive_update(self, client):
         """Atom's <updated> moves with the story's last substantive update."""
-        article = PublishedArticleFactory(**_ago(days=1))
+        article = PublishedArticleFactory(**published_ago(days=1))
         article.updated_at = timezone.now() - timezone.timedelta(hours=1)
         article.save(update_fields=["updated_at"])
 
@@ -237,7 +228,7 @@ class TestItems:
 
     def test_retracted_story_stays_in_the_feed_marked_retracted(self, client):
         """Subscribers learn of a retraction: the item is retitled, not dropped."""
-        editor, _created = account_set_role(username="editor", role="editor", password=None)
+        editor = user_with_role("editor")
         article = PublishedArticleFactory(headline="Council hid the audit")
         services.article_retract(article=article, actor=editor, comment="We cannot stand by it.")
 
@@ -249,7 +240,7 @@ class TestItems:
         """A feed is a window on the newest stories, not the archive."""
         section = SectionFactory()
         for hours in range(32):
-            PublishedArticleFactory(section=section, bylines=0, **_ago(hours=hours + 1))
+            PublishedArticleFactory(section=section, bylines=0, **published_ago(hours=hours + 1))
 
         assert len(parse(client, reverse("articles:latest_feed")).entries) == 30
 

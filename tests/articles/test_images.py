@@ -24,9 +24,9 @@ from articles.images import (
     validate_image,
 )
 from articles.models import Article
-from editors.accounts import account_set_role
 from editors.forms import ArticleForm, BlockForm
 from tests.factories import SectionFactory, image_upload
+from tests.helpers import user_with_role
 
 SVG = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -224,7 +224,7 @@ def _create_data(section, **extra) -> dict:
 class TestDeskUpload:
     @pytest.fixture
     def editor(self, client):
-        user = account_set_role(username="ed", role="editor")[0]
+        user = user_with_role("editor", "ed")
         client.force_login(user)
         return user
 

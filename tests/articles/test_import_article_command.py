@@ -23,8 +23,7 @@ from articles.models import (
     Source,
 )
 from tests.factories import AuthorFactory, SectionFactory, SourceFactory
-
-SEED_PATH = Path(importing.__file__).resolve().parent / "demo" / "seed-article.txt"
+from tests.helpers import SEED_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def _assert_nothing_saved() -> None:
 class TestImportSeed:
     def test_seed_publishes_with_no_other_flags(self, world):
         """`import_article seed --section world --publish --json` works, under the staff byline."""
-        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--publish", "--json"))
+        data = json.loads(_run(str(SEED_FILE), "--section", "world", "--publish", "--json"))
         article = Article.objects.get()
         assert data["url"] == article.get_absolute_url()
         assert data["slug"] == article.slug
@@ -68,7 +67,7 @@ class TestImportSeed:
 
     def test_note_is_stored_as_a_note_not_as_body(self, world):
         """The saved body has 12 paragraphs, paragraph 11 is Townsend, and no note text."""
-        _run(str(SEED_PATH), "--section", "world")
+        _run(str(SEED_FILE), "--section", "world")
         article = Article.objects.get()
         paragraphs = article.paragraph_texts()
         assert len(paragraphs) == 12
@@ -81,7 +80,7 @@ class TestImportSeed:
         """Headline, dek, bylines, credit line, dateline, kind and tags come from the options."""
         AuthorFactory(display_name="Ana Ruiz", slug="ana-ruiz")
         _run(
-            str(SEED_PATH),
+            str(SEED_FILE),
             "--section=world",
             "--headline=Haley confronts Russia at the UN",
             "--dek=A veto and a rebuke.",
@@ -108,14 +107,14 @@ class TestImportSeed:
 
     def test_default_headline_comes_from_the_first_sentence(self, world):
         """Without --headline the headline is the first sentence, cut at a word boundary."""
-        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--json"))
+        data = json.loads(_run(str(SEED_FILE), "--section", "world", "--json"))
         assert data["headline"].startswith("United States UN Ambassador Nikki Haley questioned")
         assert len(data["headline"]) <= 120
         assert data["status"] == "draft"
 
     def test_plain_output_is_a_short_summary(self, world):
         """Without --json the command says what it did and where."""
-        output = _run(str(SEED_PATH), "--section", "world", "--publish")
+        output = _run(str(SEED_FILE), "--section", "world", "--publish")
         assert "published" in output
         assert "12 paragraphs" in output
         assert Article.objects.get().get_absolute_url() in output
@@ -127,7 +126,7 @@ def _write(tmp_path: Path, content: bytes) -> str:
     return str(path)
 
 
-SEED_BYTES = SEED_PATH.read_bytes()
+SEED_BYTES = SEED_FILE.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -168,7 +167,7 @@ def test_missing_file_is_refused(world, tmp_path):
 def test_unknown_section_is_refused_and_lists_known_ones(world):
     """An unknown section slug is refused with the slugs that do exist."""
     with pytest.raises(CommandError, match="Unknown section") as raised:
-        _run(str(SEED_PATH), "--section", "sport", "--publish")
+        _run(str(SEED_FILE), "--section", "sport", "--publish")
     assert "world" in str(raised.value)
     assert "\n" not in str(raised.value)
     _assert_nothing_saved()
@@ -177,7 +176,7 @@ def test_unknown_section_is_refused_and_lists_known_ones(world):
 def test_failure_after_creating_an_author_rolls_it_back(world):
     """A rejected field (a 250-character headline) undoes the byline author created first."""
     with pytest.raises(CommandError) as raised:
-        _run(str(SEED_PATH), "--section", "world", "--byline", "Brand New", "--headline", "x" * 250)
+        _run(str(SEED_FILE), "--section", "world", "--byline", "Brand New", "--headline", "x" * 250)
     assert "\n" not in str(raised.value)
     _assert_nothing_saved()
 
@@ -185,7 +184,7 @@ def test_failure_after_creating_an_author_rolls_it_back(world):
 def test_unknown_kind_is_refused(world):
     """--kind only accepts the article kinds the site knows."""
     with pytest.raises(CommandError, match="kind"):
-        _run(str(SEED_PATH), "--section", "world", "--kind", "gossip")
+        _run(str(SEED_FILE), "--section", "world", "--kind", "gossip")
     _assert_nothing_saved()
 
 
@@ -209,7 +208,7 @@ class TestImportSuggestions:
 
     def test_seed_json_suggests_a_source_for_every_quote_and_claim(self, world):
         """Each quote and claim of the seed comes with its source, kind and paragraph."""
-        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--json"))
+        data = json.loads(_run(str(SEED_FILE), "--section", "world", "--json"))
         suggestions = data["suggestions"]
         assert [
             (s["paragraph"], s["source"], s["source_kind"], s["kind"]) for s in suggestions
@@ -233,7 +232,7 @@ class TestImportSuggestions:
             kind=Source.Kind.DOCUMENT,
             role="",
         )
-        data = json.loads(_run(str(SEED_PATH), "--section", "world", "--json"))
+        data = json.loads(_run(str(SEED_FILE), "--section", "world", "--json"))
         existing = {
             (s["paragraph"], s["source"]) for s in data["suggestions"] if s["existing_source"]
         }
@@ -247,7 +246,7 @@ class TestImportSuggestions:
 
     def test_attributed_passages_are_no_longer_suggested(self, world, django_assert_num_queries):
         """Once a quote is attributed, the summary stops suggesting a source for it."""
-        _run(str(SEED_PATH), "--section", "world")
+        _run(str(SEED_FILE), "--section", "world")
         article = Article.objects.get()
         haley = SourceFactory(name="Nikki Haley")
         services.attribution_create(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -24,15 +23,15 @@ from articles.importing import (
 )
 from articles.models import Article, ArticleEvent, Author, Block, CorrectionNote, Revision
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
+from tests.helpers import SEED_FILE
 
-SEED_PATH = Path(importing.__file__).resolve().parent / "demo" / "seed-article.txt"
 SEED_HEADING = "Russian Strikes Syrians being Trained by US"
 SEED_NOTE = "A misspelled word in a quote, “militaries” is changed to “forces” in paragraph eleven."
 
 
 @pytest.fixture
 def seed_text() -> str:
-    return SEED_PATH.read_text(encoding="utf-8")
+    return SEED_FILE.read_text(encoding="utf-8")
 
 
 def _plain(block: services.BlockData) -> str:

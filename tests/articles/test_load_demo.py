@@ -22,10 +22,10 @@ from articles.models import (
     Source,
 )
 from tests.factories import SectionFactory
+from tests.helpers import SEED_SLUG
 
 pytestmark = pytest.mark.django_db
 
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 MODELS = (
     Section,
     Author,

@@ -7,40 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from articles import permissions
 from articles.models import Article
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 Status = Article.Status
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
-
-
-@pytest.fixture
-def colleague(db):
-    return _user("reporter", "colleague")
-
-
-@pytest.fixture
-def copy_editor(db):
-    return _user("copy-editor")
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
-
-
-@pytest.fixture
-def admin(db):
-    return _user("admin")
 
 
 class TestMoves:

@@ -18,30 +18,13 @@ from django.utils import timezone
 from articles import quotes, services
 from articles.exceptions import UnattributedQuotes
 from articles.importing import import_story, read_story_file
-from articles.management.commands.load_demo import DEMO_DIR
 from articles.models import Article, ArticleEvent, Source
-from editors.accounts import account_set_role
 from tests.factories import SectionFactory
+from tests.helpers import SEED_FILE
 
 Status = Article.Status
-SEED_FILE = DEMO_DIR / "seed-article.txt"
 QUOTED_PARAGRAPHS = [3, 3, 4, 4, 6, 9, 11]
 REASON = "Wire copy: the wire service has confirmed every quote."
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
 
 
 @pytest.fixture

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from io import StringIO
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles import body, quotes
 from articles.importing import parse_story
-from articles.models import Article, Source
+from articles.models import Source
 from articles.quotes import Finding, KnownSource
 from tests.factories import SourceFactory
-
-SEED_PATH = Path(quotes.__file__).resolve().parent / "demo" / "seed-article.txt"
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
+from tests.helpers import SEED_FILE, seed_article
 
 
 def _paragraphs(*texts: str) -> dict[int, str]:
@@ -53,7 +47,7 @@ def _only(paragraphs: dict[int, str], **options) -> quotes.Suggestion:
 
 @pytest.fixture(scope="module")
 def seed() -> dict[int, str]:
-    story = parse_story(SEED_PATH.read_text(encoding="utf-8"))
+    story = parse_story(SEED_FILE.read_text(encoding="utf-8"))
     return body.paragraph_texts(story.blocks)
 
 
@@ -630,8 +624,7 @@ class TestCoverage:
     @pytest.mark.django_db
     def test_the_demo_seed_has_nothing_unattributed(self):
         """After load_demo every quote and claim in the seed is covered by its attributions."""
-        call_command("load_demo", stdout=StringIO())
-        article = Article.objects.get(slug=SEED_SLUG)
+        article = seed_article()
         attributions = list(article.attributions.all())
         paragraphs = article.paragraph_texts()
         assert len(quotes.find_passages(paragraphs)) == 11

@@ -10,32 +10,17 @@ from django.urls import reverse
 from articles import services
 from articles.exceptions import InvalidTransition
 from articles.models import Article, ArticleEvent, CorrectionNote
-from editors.accounts import account_set_role
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
     CorrectionNoteFactory,
     PublishedArticleFactory,
 )
+from tests.helpers import user_with_role
 
 Status = Article.Status
 REASON = "The story relied on documents we can no longer verify."
 NOINDEX = '<meta name="robots" content="noindex">'
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
 
 
 @pytest.fixture
@@ -212,7 +197,7 @@ class TestWithdrawnNoteStaysOnRecord:
         services.correction_note_withdraw(
             note=note, actor=superuser, reason="Issued on the wrong story."
         )
-        client.force_login(_user("editor"))
+        client.force_login(user_with_role("editor"))
 
         response = client.get(reverse("admin:articles_correctionnote_changelist"))
 
@@ -228,7 +213,7 @@ class TestWithdrawnNoteStaysOnRecord:
         """Its page shows the record; nothing on it can be edited."""
         note = CorrectionNoteFactory()
         services.correction_note_withdraw(note=note, actor=superuser, reason="Duplicate note.")
-        client.force_login(_user("editor"))
+        client.force_login(user_with_role("editor"))
 
         response = client.get(reverse("admin:articles_correctionnote_change", args=[note.pk]))
 

@@ -24,7 +24,6 @@ from articles import services
 from articles.models import Article, ArticleEvent, Revision
 from articles.search import index_article, search, snippet_html, with_snippets
 from articles.services import BlockData, CorrectionChoice, NoteData
-from editors.accounts import account_set_role
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -32,6 +31,7 @@ from tests.factories import (
     SectionFactory,
     article_changes,
 )
+from tests.helpers import SEED_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,6 @@ postgres_only = [
 ]
 
 SEARCH_URL = reverse("articles:search")
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 
 
 def indexed(factory=PublishedArticleFactory, **fields) -> Article:
@@ -59,12 +58,6 @@ def found(query: str, **filters) -> list[str]:
 
 def ago(**delta) -> datetime:
     return timezone.now() - timezone.timedelta(**delta)
-
-
-@pytest.fixture
-def editor(db):
-    user, _created = account_set_role(username="editor", role="editor", password=None)
-    return user
 
 
 class TestSearchPage:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -28,21 +26,11 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.helpers import user_with
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def user_with(*perms: str):
-    """A desk user holding exactly ``perms`` (dotted names), fetched fresh so checks see them."""
-    user = UserFactory()
-    for dotted in perms:
-        app_label, codename = dotted.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return get_user_model().objects.get(pk=user.pk)
 
 
 @pytest.fixture

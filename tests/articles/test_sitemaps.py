@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from articles import services, sitemaps
 from articles.models import Article
-from editors.accounts import account_set_role
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -24,23 +23,13 @@ from tests.factories import (
     SectionFactory,
     UnpublishedArticleFactory,
 )
+from tests.helpers import published_ago, user_with_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 NS = {"sm": SITEMAP_NS, "news": NEWS_NS}
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    """Read the views themselves, not the reader page cache in front of them."""
-    settings.NEWSROOM_PAGE_CACHE = False
-
-
-def _ago(**delta) -> dict:
-    at = timezone.now() - timezone.timedelta(**delta)
-    return {"first_published_at": at, "updated_at": at}
 
 
 def fetch_xml(client, url: str) -> ET.Element:
@@ -65,7 +54,7 @@ def hidden(db) -> list[Article]:
         ArticleFactory(headline="Hidden draft"),
         ArticleFactory(headline="Hidden in review", status=Article.Status.IN_REVIEW),
         ScheduledArticleFactory(headline="Hidden scheduled"),
-        UnpublishedArticleFactory(headline="Hidden unpublished", **_ago(hours=2)),
+        UnpublishedArticleFactory(headline="Hidden unpublished", **published_ago(hours=2)),
         PublishedArticleFactory(
             headline="Hidden until tomorrow",
             first_published_at=timezone.now() + timezone.timedelta(days=1),
@@ -92,8 +81,8 @@ class TestIndex:
 
     def test_index_lastmod_is_the_newest_update(self, client):
         """The articles entry in the index carries the newest story update."""
-        PublishedArticleFactory(**_ago(days=3))
-        newest = PublishedArticleFactory(**_ago(hours=5))
+        PublishedArticleFactory(**published_ago(days=3))
+        newest = PublishedArticleFactory(**published_ago(hours=5))
 
         root = fetch_xml(client, reverse("articles:sitemap"))
 
@@ -109,7 +98,7 @@ class TestIndex:
 class TestArticleSitemap:
     def test_lists_published_stories_with_lastmod_of_last_update(self, client):
         """Each story is listed once; its lastmod is its last substantive update."""
-        article = PublishedArticleFactory(**_ago(days=2))
+        article = PublishedArticleFactory(**published_ago(days=2))
         article.updated_at = timezone.now() - timezone.timedelta(hours=3)
         article.save(update_fields=["updated_at"])
 
@@ -123,7 +112,7 @@ class TestArticleSitemap:
 
     def test_hidden_and_retracted_stories_are_not_listed(self, client, hidden):
         """Drafts, scheduled, unpublished and noindex (retracted) stories stay out."""
-        editor, _created = account_set_role(username="editor", role="editor", password=None)
+        editor = user_with_role("editor")
         visible = PublishedArticleFactory()
         retracted = PublishedArticleFactory()
         services.article_retract(article=retracted, actor=editor, comment="We got it wrong.")
@@ -135,7 +124,7 @@ class TestArticleSitemap:
     def test_costs_two_queries(self, client, django_assert_num_queries):
         """The article sitemap costs a count and a page of stories, however many there are."""
         for hours in range(5):
-            PublishedArticleFactory(**_ago(hours=hours + 1))
+            PublishedArticleFactory(**published_ago(hours=hours + 1))
         with django_assert_num_queries(2):
             root = fetch_xml(client, reverse("articles:sitemap_section", args=["articles"]))
         assert len(locations(root)) == 5
@@ -146,8 +135,8 @@ class TestSectionAndAuthorSitemaps:
         """Every section front is listed; lastmod is the newest visible story in it."""
         world = SectionFactory(name="World", position=1)
         empty = SectionFactory(name="Empty", position=2)
-        PublishedArticleFactory(section=world, **_ago(days=2))
-        newest = PublishedArticleFactory(section=world, **_ago(hours=4))
+        PublishedArticleFactory(section=world, **published_ago(days=2))
+        newest = PublishedArticleFactory(section=world, **published_ago(hours=4))
         hidden[0].section = world
         hidden[0].updated_at = timezone.now()
         hidden[0].save(update_fields=["section", "updated_at"])
@@ -187,7 +176,7 @@ class TestNewsSitemap:
     def test_google_news_format(self, client):
         """Each entry names the publication, its language, the publication date and title."""
         article = PublishedArticleFactory(
-            headline="Council & mayor agree <finally>", **_ago(hours=2)
+            headline="Council & mayor agree <finally>", **published_ago(hours=2)
         )
 
         root = fetch_xml(client, reverse("articles:news_sitemap"))
@@ -204,9 +193,9 @@ class TestNewsSitemap:
 
     def test_only_stories_first_published_in_the_last_48_hours(self, client):
         """A story from two hours ago is in; one from three days ago is not."""
-        recent = PublishedArticleFactory(**_ago(hours=2))
-        edge = PublishedArticleFactory(**_ago(hours=47))
-        old = PublishedArticleFactory(**_ago(days=3))
+        recent = PublishedArticleFactory(**published_ago(hours=2))
+        edge = PublishedArticleFactory(**published_ago(hours=47))
+        old = PublishedArticleFactory(**published_ago(days=3))
         old.updated_at = timezone.now()
         old.save(update_fields=["updated_at"])
 
@@ -219,7 +208,7 @@ class TestNewsSitemap:
 
     def test_hidden_and_retracted_stories_are_not_listed(self, client, hidden):
         """Drafts, scheduled, unpublished and retracted stories stay out of Google News."""
-        editor, _created = account_set_role(username="editor", role="editor", password=None)
+        editor = user_with_role("editor")
         retracted = PublishedArticleFactory()
         services.article_retract(article=retracted, actor=editor, comment="We got it wrong.")
 
@@ -229,7 +218,7 @@ class TestNewsSitemap:
         """At most NEWS_LIMIT (1,000) stories, the newest ones."""
         assert sitemaps.NEWS_LIMIT == 1000
         monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 2)
-        articles = [PublishedArticleFactory(**_ago(hours=h)) for h in (3, 1, 2)]
+        articles = [PublishedArticleFactory(**published_ago(hours=h)) for h in (3, 1, 2)]
 
         root = fetch_xml(client, reverse("articles:news_sitemap"))
 
@@ -238,7 +227,7 @@ class TestNewsSitemap:
     def test_costs_one_query(self, client, django_assert_num_queries):
         """The news sitemap is one query whatever it holds."""
         for hours in range(4):
-            PublishedArticleFactory(**_ago(hours=hours + 1))
+            PublishedArticleFactory(**published_ago(hours=hours + 1))
         with django_assert_num_queries(1):
             assert len(locations(fetch_xml(client, reverse("articles:news_sitemap")))) == 4
 

@@ -11,25 +11,9 @@ from django.urls import reverse
 from articles import services
 from articles.exceptions import InvalidTransition
 from articles.models import ArticleEvent, Attribution, Source
-from editors.accounts import account_set_role
 from tests.factories import AttributionFactory, PublishedArticleFactory, SourceFactory
 
 QUOTE = "We will balance the books,"
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
 
 
 @pytest.fixture

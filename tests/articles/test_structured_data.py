@@ -10,35 +10,26 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
 from tests.factories import PublishedArticleFactory, image_upload
+from tests.helpers import seed_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
-SEED_SLUG = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 _SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 ABSOLUTE = ("https://", "http://testserver/")
 
 
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    """Read the views themselves, not the reader page cache in front of them."""
-    settings.NEWSROOM_PAGE_CACHE = False
-
-
 @pytest.fixture
 def seed(db) -> Article:
-    call_command("load_demo", stdout=StringIO())
-    return Article.objects.get(slug=SEED_SLUG)
+    return seed_article()
 
 
 class HeadTags(HTMLParser):

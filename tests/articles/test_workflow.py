@@ -16,35 +16,9 @@ from django.utils import timezone
 from articles import permissions, services
 from articles.exceptions import InvalidTransition
 from articles.models import Article, CorrectionNote
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, CorrectionNoteFactory, PublishedArticleFactory
 
 Status = Article.Status
-
-
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
-@pytest.fixture
-def reporter(db):
-    return _user("reporter")
-
-
-@pytest.fixture
-def colleague(db):
-    return _user("reporter", "colleague")
-
-
-@pytest.fixture
-def copy_editor(db):
-    return _user("copy-editor")
-
-
-@pytest.fixture
-def editor(db):
-    return _user("editor")
 
 
 def in_an_hour():

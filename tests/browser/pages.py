@@ -22,12 +22,12 @@ from PIL import Image
 from articles import services
 from articles.models import Article, Block, CorrectionNote, Source
 from editors.accounts import account_set_role
+from tests.helpers import SEED_SLUG
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 PASSWORD = "a-long-demo-password-42"
 EDITOR = "elena"
-SEED = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 RETRACTED = "demo-how-millbrook-measures-its-air"
 UNPUBLISHED = "demo-volunteers-count-record-otters-on-the-mill-river"
 
@@ -90,7 +90,7 @@ def build_site() -> dict[str, str]:
     """Load the demo, give the seed story images, make an editor; returns path by page name."""
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
     account_set_role(username=EDITOR, role="editor", password=PASSWORD)
-    seed = Article.objects.get(slug=SEED)
+    seed = Article.objects.get(slug=SEED_SLUG)
     _give_the_seed_images(seed)
     # The seed story has an editor's note; the article page must also show a correction.
     assert CorrectionNote.objects.filter(article=seed).public().exists()

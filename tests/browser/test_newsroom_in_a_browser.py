@@ -7,10 +7,10 @@ from django.core.management import call_command
 
 from articles.models import Article, CorrectionNote
 from editors.accounts import account_set_role
+from tests.helpers import SEED_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-demo-password-42"
-SEED = "haley-confronts-russia-at-the-un-over-civilian-deaths-in-syria"
 
 
 def log_in(page, live_server, username: str) -> None:
@@ -65,7 +65,7 @@ def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, clien
     """The issue's 'done': a correction in the desk shows on the page, the log and the feed."""
     call_command("load_demo", verbosity=0)
     account_set_role(username="elena", role="editor", password=PASSWORD)
-    seed = Article.objects.get(slug=SEED)
+    seed = Article.objects.get(slug=SEED_SLUG)
     log_in(page, live_server, "elena")
 
     page.goto(f"{live_server.url}/desk/articles/{seed.pk}/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, SourceFactory
+from tests.helpers import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def people():
         "editor": "editor",
         "admin": "admin",
     }
-    return {v: account_set_role(username=v, role=role)[0] for v, role in names.items()}
+    return {v: user_with_role(role, v) for v, role in names.items()}
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from articles import body, services
 from articles.models import Article, ArticleEvent, ReviewComment
-from editors.accounts import account_set_role
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     PublishedArticleFactory,
     UserFactory,
 )
+from tests.helpers import edit_url
 
 Status = Article.Status
 
@@ -28,21 +28,6 @@ BODY = [
     ("paragraph", "The mayor said the books would balance."),
     ("paragraph", "The vote is next week."),
 ]
-
-
-@pytest.fixture
-def reporter():
-    return account_set_role(username="rita", role="reporter")[0]
-
-
-@pytest.fixture
-def other_reporter():
-    return account_set_role(username="otto", role="reporter")[0]
-
-
-@pytest.fixture
-def editor():
-    return account_set_role(username="ed", role="editor")[0]
 
 
 @pytest.fixture
@@ -73,10 +58,6 @@ def _desk_urls(article: Article) -> list[str]:
     ]
 
 
-def _edit(article: Article) -> str:
-    return reverse("editors:article_edit", kwargs={"pk": article.pk})
-
-
 def _move(article: Article, to: str) -> str:
     return reverse("editors:article_transition", kwargs={"pk": article.pk, "to": to})
 
@@ -101,7 +82,7 @@ class TestAccess:
     def test_reporter_opens_own_draft(self, client, reporter, draft):
         """A reporter's own draft opens in the editor, with Save."""
         client.force_login(reporter)
-        response = client.get(_edit(draft))
+        response = client.get(edit_url(draft))
         assert response.status_code == 200
         assert response["Cache-Control"] == "private, no-store"
         page = response.content.decode()
@@ -111,18 +92,18 @@ class TestAccess:
     def test_editor_opens_any_draft(self, client, editor, draft):
         """An editor opens anyone's draft."""
         client.force_login(editor)
-        assert client.get(_edit(draft)).status_code == 200
+        assert client.get(edit_url(draft)).status_code == 200
 
     def test_reporter_cannot_open_another_reporters_draft(self, client, other_reporter, draft):
         """Someone else's draft is a 404 for a reporter, never a hint that it exists."""
         client.force_login(other_reporter)
-        assert client.get(_edit(draft)).status_code == 404
+        assert client.get(edit_url(draft)).status_code == 404
         assert client.get(_move(draft, "in_review")).status_code == 404
 
     def test_reporter_sees_submit_but_not_publish(self, client, reporter, draft):
         """A reporter is offered "Submit for review" and none of the editor's moves."""
         client.force_login(reporter)
-        response = client.get(_edit(draft))
+        response = client.get(edit_url(draft))
         labels = [label for _, label in response.context["moves"]]
         assert labels == ["Submit for review"]
         page = response.content.decode()
@@ -133,16 +114,15 @@ class TestAccess:
     def test_editor_sees_publish_and_schedule(self, client, editor, draft):
         """An editor is offered publishing and scheduling straight from a draft."""
         client.force_login(editor)
-        response = client.get(_edit(draft))
+        response = client.get(edit_url(draft))
         labels = [label for _, label in response.context["moves"]]
         assert {"Submit for review", "Schedule", "Publish now"} <= set(labels)
         page = response.content.decode()
         assert _move(draft, "published") in page
         assert "Publish now" in page
 
-    def test_new_article_link_only_for_those_who_may_create(self, client, reporter):
+    def test_new_article_link_only_for_those_who_may_create(self, client, reporter, copy_editor):
         """The navbar's "New article" link appears only with add_article."""
-        copy_editor = account_set_role(username="cora", role="copy-editor")[0]
         client.force_login(copy_editor)
         create = reverse("editors:article_create")
         assert f'href="{create}"' not in client.get(reverse("editors:dashboard")).content.decode()
@@ -165,7 +145,7 @@ class TestTransitions:
         response = client.post(_move(draft, "in_review"), {"comment": ""})
 
         assert response.status_code == 302
-        assert response["Location"] == _edit(draft)
+        assert response["Location"] == edit_url(draft)
         draft.refresh_from_db()
         assert draft.status == Status.IN_REVIEW
         event = ArticleEvent.objects.get(article=draft, action="article.submit")
@@ -210,7 +190,7 @@ class TestTransitions:
         draft.refresh_from_db()
         assert draft.status == Status.CHANGES_REQUESTED
         client.force_login(reporter)
-        page = client.get(_edit(draft)).content.decode()
+        page = client.get(edit_url(draft)).content.decode()
         assert "Name the second councillor." in page
         assert ReviewComment.objects.get(article=draft).author == editor
 
@@ -260,7 +240,7 @@ class TestTransitions:
         """The editor and the confirm page list what stops a story going to review."""
         article = ArticleFactory(created_by=reporter, bylines=0, blocks=[])
         client.force_login(reporter)
-        page = client.get(_edit(article)).content.decode()
+        page = client.get(edit_url(article)).content.decode()
         assert "Before it can go to review or be published:" in page
         assert "It needs at least one paragraph." in page
 
@@ -282,9 +262,9 @@ class TestCommentsAndAttributions:
         response = client.post(
             reverse("editors:comment_create", kwargs={"pk": draft.pk}), {"text": "Second"}
         )
-        assert response["Location"] == _edit(draft) + "#comments"
+        assert response["Location"] == edit_url(draft) + "#comments"
 
-        page = client.get(_edit(draft)).content.decode()
+        page = client.get(edit_url(draft)).content.decode()
 
         comments = page[page.index('id="comments"') :]
         assert comments.index("First") < comments.index("Second")
@@ -305,7 +285,7 @@ class TestCommentsAndAttributions:
             },
         )
         attribution = draft.attributions.get()
-        page = client.get(_edit(draft)).content.decode()
+        page = client.get(edit_url(draft)).content.decode()
         section = page[page.index('id="attributions"') :]
         assert "Mayor Jane Roe" in section
         assert "¶ 2" in section
@@ -320,7 +300,7 @@ class TestCommentsAndAttributions:
         """On a published story attributions are listed without Remove."""
         attribution = AttributionFactory()
         client.force_login(editor)
-        page = client.get(_edit(attribution.article)).content.decode()
+        page = client.get(edit_url(attribution.article)).content.decode()
         assert attribution.source.name in page
         delete = reverse("editors:attribution_delete", kwargs={"pk": attribution.pk})
         assert delete not in page
@@ -448,8 +428,8 @@ class TestListsAndDashboard:
         queues = {q["key"]: q for q in response.context["queues"]}
         assert queues["my-drafts"]["count"] == 1
         assert queues["awaiting-review"]["count"] == 1
-        assert _edit(mine) in page
-        assert _edit(waiting) in page
+        assert edit_url(mine) in page
+        assert edit_url(waiting) in page
         assert live.get_absolute_url() in page
         assert reverse("editors:article_list") + "?status=in_review" in page
         assert "Nothing here right now." in page  # e.g. nothing scheduled

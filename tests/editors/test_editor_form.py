@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from articles import body, services
 from articles.models import Article, ArticleEvent, Revision
-from editors.accounts import account_set_role
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.helpers import edit_url
 
 
 class _FormReader(HTMLParser):
@@ -146,29 +146,10 @@ BODY = [
 
 
 @pytest.fixture
-def reporter():
-    return account_set_role(username="rita", role="reporter")[0]
-
-
-@pytest.fixture
-def editor():
-    return account_set_role(username="ed", role="editor")[0]
-
-
-@pytest.fixture
-def copy_editor():
-    return account_set_role(username="cora", role="copy-editor")[0]
-
-
-@pytest.fixture
 def draft(reporter):
     article = ArticleFactory(created_by=reporter, blocks=BODY)
     services.revision_create(article=article, actor=None)
     return article
-
-
-def edit_url(article: Article) -> str:
-    return reverse("editors:article_edit", kwargs={"pk": article.pk})
 
 
 @pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from articles.importing import import_story
-from articles.models import Article, ArticleEvent, Attribution, Section
-from editors.accounts import account_set_role
+from articles.models import ArticleEvent, Attribution, Section
+from tests.helpers import edit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -19,24 +19,10 @@ STORY = (
 
 
 @pytest.fixture
-def editor():
-    return account_set_role(username="ed", role="editor")[0]
-
-
-@pytest.fixture
-def reporter():
-    return account_set_role(username="rita", role="reporter")[0]
-
-
-@pytest.fixture
 def story(reporter):
     section = Section.objects.create(name="Local", slug="local")
     article = import_story(text=STORY, section=section, headline="Bridge opens", actor=reporter)
     return article
-
-
-def _edit(article: Article) -> str:
-    return reverse("editors:article_edit", kwargs={"pk": article.pk})
 
 
 def _suggestion_post(page: str, name: str) -> dict:
@@ -57,7 +43,7 @@ def _suggestion_post(page: str, name: str) -> dict:
 def test_the_panel_highlights_each_unattributed_passage_with_a_suggestion(client, story, reporter):
     """The reporter sees the quote marked in its paragraph and the speaker proposed."""
     client.force_login(reporter)
-    page = client.get(_edit(story)).content.decode()
+    page = client.get(edit_url(story)).content.decode()
     assert "<mark>This bridge joins two halves of one town,</mark>" in page
     assert "Suggested: <strong>Ana Ruiz</strong>" in page
     assert "Daily Courier" in page
@@ -66,22 +52,22 @@ def test_the_panel_highlights_each_unattributed_passage_with_a_suggestion(client
 def test_accepting_a_suggestion_creates_the_source_and_attribution(client, story, reporter):
     """One click on Accept attributes the quote to a new source."""
     client.force_login(reporter)
-    data = _suggestion_post(client.get(_edit(story)).content.decode(), "Ana Ruiz")
+    data = _suggestion_post(client.get(edit_url(story)).content.decode(), "Ana Ruiz")
     response = client.post(reverse("editors:suggestion_accept", kwargs={"pk": story.pk}), data)
     assert response.status_code == 302
     attribution = Attribution.objects.get(article=story, source__name="Ana Ruiz")
     assert attribution.paragraph == 2
     assert attribution.kind == "quote"
-    page = client.get(_edit(story)).content.decode()
+    page = client.get(edit_url(story)).content.decode()
     assert "<mark>This bridge joins two halves of one town,</mark>" not in page
 
 
 def test_rejecting_a_suggestion_hides_it_and_logs_it(client, story, reporter):
     """Reject stops proposing that source; the passage still waits for an attribution."""
     client.force_login(reporter)
-    data = _suggestion_post(client.get(_edit(story)).content.decode(), "Ana Ruiz")
+    data = _suggestion_post(client.get(edit_url(story)).content.decode(), "Ana Ruiz")
     client.post(reverse("editors:suggestion_reject", kwargs={"pk": story.pk}), data)
-    page = client.get(_edit(story)).content.decode()
+    page = client.get(edit_url(story)).content.decode()
     assert "Suggested: <strong>Ana Ruiz</strong>" not in page
     assert "<mark>This bridge joins two halves of one town,</mark>" in page
     assert ArticleEvent.objects.filter(article=story, action="suggestion.reject").exists()
@@ -107,7 +93,7 @@ def test_publishing_with_an_unattributed_quote_needs_an_editors_reason(client, s
 def test_once_attributed_the_story_publishes_without_an_override(client, story, editor):
     """After the quote is attributed the gate is open."""
     client.force_login(editor)
-    data = _suggestion_post(client.get(_edit(story)).content.decode(), "Ana Ruiz")
+    data = _suggestion_post(client.get(edit_url(story)).content.decode(), "Ana Ruiz")
     client.post(reverse("editors:suggestion_accept", kwargs={"pk": story.pk}), data)
     url = reverse("editors:article_transition", kwargs={"pk": story.pk, "to": "published"})
     assert "without a source" not in client.get(url).content.decode()

@@ -17,7 +17,6 @@ from django.utils import timezone
 from articles import permissions, services
 from articles.models import Article, ArticleEvent, Attribution, CorrectionNote, Revision
 from articles.services import BlockData, NoteData
-from editors.accounts import account_set_role
 from editors.roles import ROLE_CHOICES, ROLE_PERMISSIONS
 from tests.factories import (
     ArticleFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     UserFactory,
     article_changes,
 )
+from tests.helpers import user_with_role
 
 Status = Article.Status
 ROLES = ["reporter", "copy-editor", "editor", "admin"]
@@ -55,16 +55,11 @@ MATRIX: dict[str, dict[str, bool]] = {
 }
 
 
-def _user(role: str, username: str | None = None):
-    user, _created = account_set_role(username=username or role, role=role, password=None)
-    return user
-
-
 # --- Each action, as the desk performs it. Refusal is a PermissionDenied. ----------------------
 
 
 def _transition(user, *, start: str, to: str, own: bool = False, **kwargs) -> None:
-    owner = user if own else _user("reporter", "someone-else")
+    owner = user if own else user_with_role("reporter", "someone-else")
     extra = {}
     if start == Status.SCHEDULED:
         extra["scheduled_at"] = timezone.now() + timedelta(hours=2)
@@ -103,11 +98,11 @@ def edit_own_draft(user) -> None:
 
 
 def edit_anothers_draft(user) -> None:
-    _edit(user, owner=_user("reporter", "someone-else"), status=Status.DRAFT)
+    _edit(user, owner=user_with_role("reporter", "someone-else"), status=Status.DRAFT)
 
 
 def copy_edit_in_review(user) -> None:
-    _edit(user, owner=_user("reporter", "someone-else"), status=Status.IN_REVIEW)
+    _edit(user, owner=user_with_role("reporter", "someone-else"), status=Status.IN_REVIEW)
 
 
 def submit(user) -> None:
@@ -245,7 +240,7 @@ def test_role_group_holds_exactly_its_permissions(name):
 @pytest.mark.parametrize("role", ["reporter", "copy-editor", "editor"])
 def test_a_role_gives_the_user_its_groups_permissions_only(role):
     """A user given a role holds that role's permissions and nothing more."""
-    user = _user(role)
+    user = user_with_role(role)
     assert user.get_all_permissions() == set(ROLE_PERMISSIONS[ROLE_CHOICES[role]])
     assert user.is_staff == (role == "editor")
     assert not user.is_superuser
@@ -259,7 +254,7 @@ def test_a_role_gives_the_user_its_groups_permissions_only(role):
 @pytest.mark.parametrize("action", list(MATRIX))
 def test_permission_matrix(action, role):
     """Each role may take exactly the actions the README matrix gives it."""
-    user = _user(role)
+    user = user_with_role(role)
     if MATRIX[action][role]:
         ACTIONS[action](user)
     else:
@@ -313,7 +308,7 @@ def test_a_user_without_a_role_cannot_edit_their_own_draft():
 )
 def test_a_reporter_cannot_review_schedule_or_publish_their_own_story(start, to):
     """Owning a story does not let a reporter approve, schedule or publish it."""
-    reporter = _user("reporter")
+    reporter = user_with_role("reporter")
     article = ArticleFactory(created_by=reporter, status=start)
     with pytest.raises(PermissionDenied):
         services.article_transition(
@@ -331,8 +326,8 @@ def test_a_reporter_cannot_review_schedule_or_publish_their_own_story(start, to)
 @pytest.mark.django_db
 def test_a_reporter_cannot_edit_another_reporters_draft():
     """A reporter is refused an edit of a colleague's draft, and the draft is untouched."""
-    reporter = _user("reporter")
-    article = ArticleFactory(created_by=_user("reporter", "colleague"))
+    reporter = user_with_role("reporter")
+    article = ArticleFactory(created_by=user_with_role("reporter", "colleague"))
     changes = article_changes(article, headline="Rewritten by someone else")
     with pytest.raises(PermissionDenied):
         services.article_update(article=article, actor=reporter, changes=changes, base_revision=0)
@@ -344,8 +339,8 @@ def test_a_reporter_cannot_edit_another_reporters_draft():
 @pytest.mark.django_db
 def test_a_reporter_cannot_submit_another_reporters_draft():
     """Only the reporter who owns a draft (or an editor) sends it to review."""
-    reporter = _user("reporter")
-    article = ArticleFactory(created_by=_user("reporter", "colleague"))
+    reporter = user_with_role("reporter")
+    article = ArticleFactory(created_by=user_with_role("reporter", "colleague"))
     assert not permissions.can_take(reporter, article, Status.IN_REVIEW)
     with pytest.raises(PermissionDenied):
         services.article_submit(article=article, actor=reporter)
@@ -365,7 +360,7 @@ def test_a_reporter_cannot_submit_another_reporters_draft():
 )
 def test_a_copy_editor_cannot_submit_approve_or_publish(start, to):
     """A copy editor fixes words; moving a story along is someone else's call."""
-    copy_editor = _user("copy-editor")
+    copy_editor = user_with_role("copy-editor")
     article = ArticleFactory(created_by=copy_editor, status=start)
     with pytest.raises(PermissionDenied):
         services.article_transition(article=article, actor=copy_editor, to=to)
@@ -376,7 +371,7 @@ def test_a_copy_editor_cannot_submit_approve_or_publish(start, to):
 @pytest.mark.django_db
 def test_only_an_admin_manages_users():
     """Admins are superusers; editors are staff for sections and authors, not for users."""
-    admin, editor = _user("admin"), _user("editor")
+    admin, editor = user_with_role("admin"), user_with_role("editor")
     assert admin.is_superuser
     assert admin.is_staff
     assert editor.is_staff
@@ -387,7 +382,7 @@ def test_only_an_admin_manages_users():
 @pytest.mark.django_db
 def test_an_editor_manages_sections_in_the_admin_but_not_users(client):
     """Editors reach the admin pages for sections and authors; users stay admin-only."""
-    client.force_login(_user("editor"))
+    client.force_login(user_with_role("editor"))
     assert client.get("/admin/articles/section/").status_code == 200
     assert client.get("/admin/articles/author/add/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
@@ -396,7 +391,7 @@ def test_an_editor_manages_sections_in_the_admin_but_not_users(client):
 @pytest.mark.django_db
 def test_a_reporter_cannot_see_the_admin(client):
     """A reporter who opens the admin is sent to its login page."""
-    client.force_login(_user("reporter"))
+    client.force_login(user_with_role("reporter"))
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
