@@ -23,11 +23,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
-from articles import services
+from articles import permissions, services
 from articles.models import (
     Article,
     ArticleEvent,
@@ -47,9 +47,7 @@ if TYPE_CHECKING:
 
 # Stories whose wording readers have seen. The desk's ``permissions.can_edit`` refuses plain
 # edits in the same states: from here on, wording changes only through a correction.
-FROZEN_STATUSES = frozenset(
-    {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED, Article.Status.RETRACTED}
-)
+FROZEN_STATUSES = permissions.FROZEN_STATUSES
 
 # Article fields readers read as the story's wording; read-only once it is frozen.
 WORDING_FIELDS = (
@@ -140,9 +138,10 @@ class SourceAdmin(admin.ModelAdmin):
                 self.message_user(request, "Choose one of the selected sources.", messages.ERROR)
                 return None
             try:
-                for other in sources:
-                    if other.pk != keep.pk:
-                        keep = services.source_merge(keep=keep, merge=other, actor=request.user)
+                with transaction.atomic():  # all the selected sources merge, or none
+                    for other in sources:
+                        if other.pk != keep.pk:
+                            keep = services.source_merge(keep=keep, merge=other, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"Not merged: {explain(exc)}", messages.ERROR)
                 return None

@@ -11,8 +11,21 @@ from dataclasses import dataclass
 
 from articles import body, diffing, quotes
 
-# Fields whose wording readers read; a change to any of them is a change to published wording.
-WORDING_FIELDS = ("headline", "dek", "dateline", "lead_image_caption", "credit_line")
+# Everything readers see besides the body; any change to a live story needs a note or a reason.
+READER_FIELDS = (
+    "headline",
+    "dek",
+    "dateline",
+    "kind",
+    "section",
+    "authors",
+    "credit_line",
+    "tags",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_alt",
+    "lead_image_credit",
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ def analyse(
 ) -> ChangeAnalysis:
     """Compare two snapshots; ``attributions`` are the live story's (paragraph, text) pairs."""
     diffs = diffing.diff_blocks(old["blocks"], new["blocks"])
-    fields = diffing.field_changes(old, new, WORDING_FIELDS)
+    fields = diffing.field_changes(old, new, READER_FIELDS)
     old_paragraphs = body.paragraph_texts(old["blocks"])
     block_quotes = {
         n.number for n in body.number_blocks(old["blocks"]) if n.block["kind"] == "blockquote"

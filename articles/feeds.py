@@ -115,7 +115,14 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj) -> ArticleQuerySet:
-        return self.articles(obj).latest_first().with_list_data()[:ARTICLE_FEED_LENGTH]
+        # The summary may fall back to body_text, which list querysets leave unloaded.
+        return (
+            self.articles(obj)
+            .latest_first()
+            .with_list_data()
+            .defer(None)
+            .defer("search_vector")[:ARTICLE_FEED_LENGTH]
+        )
 
     def title(self, obj=None) -> str:
         return f"{settings.SITE_NAME}: latest stories"

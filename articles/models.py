@@ -97,7 +97,9 @@ class Article(models.Model):
         Status.APPROVED: {Status.CHANGES_REQUESTED, Status.SCHEDULED, Status.PUBLISHED},
         Status.SCHEDULED: {Status.APPROVED, Status.PUBLISHED},
         Status.PUBLISHED: {Status.UNPUBLISHED, Status.RETRACTED},
-        Status.UNPUBLISHED: {Status.PUBLISHED, Status.DRAFT},
+        # Back up as it was; a story readers saw never becomes a draft again, so its wording
+        # can only change through a correction.
+        Status.UNPUBLISHED: {Status.PUBLISHED},
         # A retraction is final: the story stays readable under its notice, never edited.
         Status.RETRACTED: set(),
     }

@@ -35,9 +35,6 @@ MOVES: dict[tuple[str, str], Move] = {
     (Status.CHANGES_REQUESTED, Status.DRAFT): Move(
         "articles.submit_article", "Back to draft", "article.back_to_draft"
     ),
-    (Status.UNPUBLISHED, Status.DRAFT): Move(
-        "articles.publish_article", "Back to draft", "article.back_to_draft"
-    ),
     ("*", Status.CHANGES_REQUESTED): Move(
         "articles.review_article", "Request changes", "article.request_changes"
     ),
@@ -58,6 +55,11 @@ MOVES: dict[tuple[str, str], Move] = {
 
 # Moves a reporter makes on their own work; others need ``edit_any_article`` to make them.
 OWN_WORK_PERMISSIONS = {"articles.submit_article"}
+
+
+# Statuses whose wording no plain edit may change: readers saw them. Published stories change
+# through ``services.article_correct``; unpublished and retracted ones do not change.
+FROZEN_STATUSES = frozenset({Status.PUBLISHED, Status.UNPUBLISHED, Status.RETRACTED})
 
 
 def move(source: str, target: str) -> Move:
@@ -103,7 +105,7 @@ def can_edit(user: AbstractBaseUser | None, article: Article) -> bool:
     Published and unpublished stories change only through a correction (the integrity
     workflow), never by a plain edit.
     """
-    if article.status in {Status.PUBLISHED, Status.UNPUBLISHED}:
+    if article.status in FROZEN_STATUSES:
         return False
     if user is None or user.has_perm("articles.edit_any_article"):
         return True
@@ -113,6 +115,27 @@ def can_edit(user: AbstractBaseUser | None, article: Article) -> bool:
         article.status in {Status.DRAFT, Status.CHANGES_REQUESTED}
         and user.has_perm("articles.change_article")
         and is_own(user, article)
+    )
+
+
+def copy_editing(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Whether ``user`` edits this story only as its copy editor: the words, not its
+    placement (section, kind, URL, bylines, lead image). In review that holds even for a
+    copy editor who carries a byline on it."""
+    if user is None or user.has_perm("articles.edit_any_article"):
+        return False
+    if article.status == Status.IN_REVIEW and user.has_perm("articles.copyedit_article"):
+        return True
+    return not is_own(user, article)
+
+
+def in_the_room(user: AbstractBaseUser, article: Article) -> bool:
+    """Whether ``user`` takes part in the story's review and may read its internal comments:
+    its own reporters, copy editors and editors (not every reporter who can read it live)."""
+    return (
+        user.has_perm("articles.review_article")
+        or user.has_perm("articles.copyedit_article")
+        or is_own(user, article)
     )
 
 

@@ -564,9 +564,7 @@ def article_update(
     _check_base(article, base_revision)
     # Decided before anything is written: a copy editor adding their own byline must not
     # thereby become an owner who may move the story.
-    copy_editing = actor is not None and not (
-        actor.has_perm("articles.edit_any_article") or permissions.is_own(actor, article)
-    )
+    copy_editing = permissions.copy_editing(actor, article)
 
     before = article_snapshot(article)
     after = _apply_if_changed(article, changes, before)
@@ -708,15 +706,16 @@ def article_correct(
 
     analysis = corrections.analyse(before, after, attributions)
     reason = choice.non_substantive_reason.strip()
-    if analysis.changes_wording:
-        if choice.note is None and not reason:
-            raise CorrectionChoiceRequired(analysis)
-        if choice.note is None and analysis.needs_public_note:
-            raise InvalidTransition(
-                "Words inside a quote or an attribution changed ("
-                + "; ".join(analysis.touched_quotes)
-                + "): that always needs a public note."
-            )
+    # Any change readers would see needs a choice, even one the word analysis calls minor
+    # (a byline, a caption, a tag): nothing on a live story changes silently.
+    if choice.note is None and not reason:
+        raise CorrectionChoiceRequired(analysis)
+    if choice.note is None and analysis.needs_public_note:
+        raise InvalidTransition(
+            "Words inside a quote or an attribution changed ("
+            + "; ".join(analysis.touched_quotes)
+            + "): that always needs a public note."
+        )
     _carry_attributions(article, before["blocks"], actor)
     _carry_note_anchors(article, _paragraph_moves(article, before["blocks"]))
     revision = revision_create(article=article, actor=actor, message=message or "Corrected")
@@ -771,7 +770,9 @@ def revision_restore(
 @transaction.atomic
 def comment_create(*, article: Article, actor: AbstractBaseUser, text: str) -> ReviewComment:
     """An internal review comment, pinned to the revision it was written against."""
-    if not permissions.can_view_in_desk(actor, article):
+    if not (
+        permissions.can_view_in_desk(actor, article) and permissions.in_the_room(actor, article)
+    ):
         raise EditorialPermissionDenied("You may not comment on this article.")
     text = text.strip()
     if not text:

@@ -60,16 +60,18 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         if merged_into is None:
             raise Http404("No such source.")
         return redirect(merged_into, permanent=True)
+    on_record = Attribution.objects.filter(article__in=Article.objects.published())
     attributions = (
-        Attribution.objects.filter(source=source, article__in=Article.objects.published())
+        on_record.filter(source=source)
         .select_related("article")
         .order_by("-article__first_published_at", "paragraph")
     )
-    return render(
-        request,
-        "articles/source.html",
-        {"source": source, "page": _page(request, attributions, 50)},
-    )
+    page = _page(request, attributions, 50)
+    # A source readers have not met (only quoted in drafts) stays unknown to them, unless
+    # it is the organisation of someone who is on the record.
+    if not page.paginator.count and not on_record.filter(source__affiliation=source).exists():
+        raise Http404("No such source.")
+    return render(request, "articles/source.html", {"source": source, "page": page})
 
 
 def corrections(request: HttpRequest) -> HttpResponse:

@@ -201,3 +201,12 @@ class UnpublishedArticleFactory(PublishedArticleFactory):
     """Was published, then taken down: it answers 410 and is listed nowhere."""
 
     status = Article.Status.UNPUBLISHED
+
+
+class BylineFactory(DjangoModelFactory):
+    class Meta:
+        model = Byline
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(AuthorFactory)
+    position = 0

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,7 +61,7 @@ def _locked_fields(user, article: Article | None) -> frozenset[str]:
     if article is None:
         return frozenset()
     locked = {"slug"} if article.first_published_at else set()
-    if not (user.has_perm("articles.edit_any_article") or permissions.is_own(user, article)):
+    if permissions.copy_editing(user, article):
         locked |= set(services.EDITABLE_FIELDS) - services.COPY_FIELDS
     return frozenset(locked)
 
@@ -84,6 +85,7 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "notes": article.corrections.select_related(
                     "issued_by", "withdrawn_by", "revision"
                 ).order_by("-issued_at"),
+                "in_the_room": permissions.in_the_room(request.user, article),
                 "comments": article.comments.select_related("author"),
                 "comment_form": CommentForm(),
                 "attributions": article.attributions.select_related("source"),
@@ -91,7 +93,13 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "numbered_blocks": article.numbered_blocks(),
                 "others_editing": presence.touch(article_id=article.pk, user=request.user),
                 "problems": services.article_publish_problems(article),
-                "events": article.events.select_related("actor")[:10],
+                # The log holds editors' reasons (non-substantive changes, overrides).
+                "events": (
+                    article.events.select_related("actor")[:10]
+                    if request.user.has_perm("articles.correct_article")
+                    else []
+                ),
+                "editorial": request.user.has_perm("articles.correct_article"),
             }
         )
     return context
@@ -363,20 +371,21 @@ def attribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            source = data["source"] or services.source_create(
-                actor=request.user,
-                name=data["new_source"],
-                kind=data.get("new_source_kind") or "person",
-            )
-            services.attribution_create(
-                article=article,
-                actor=request.user,
-                source=source,
-                kind=data["kind"],
-                text=data["text"],
-                paragraph=data["paragraph"],
-                url=data["url"],
-            )
+            with transaction.atomic():  # no orphan source when the attribution is refused
+                source = data["source"] or services.source_create(
+                    actor=request.user,
+                    name=data["new_source"],
+                    kind=data.get("new_source_kind") or "person",
+                )
+                services.attribution_create(
+                    article=article,
+                    actor=request.user,
+                    source=source,
+                    kind=data["kind"],
+                    text=data["text"],
+                    paragraph=data["paragraph"],
+                    url=data["url"],
+                )
         except (ValidationError, PermissionDenied) as exc:
             report_error(request, exc)
         else:
@@ -427,7 +436,7 @@ def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
 def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
     article = desk_article(request, pk)
     numbers = [request.GET.get("a"), request.GET.get("b")]
-    if not all(n and n.isdigit() for n in numbers):
+    if not all(n and n.isdecimal() and n.isascii() for n in numbers):
         messages.error(request, "Choose two revisions to compare.")
         return redirect("editors:revision_list", pk=article.pk)
     a, b = sorted(int(n) for n in numbers)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles import services
-from articles.models import Source
+from articles.models import Article, Source
 from editors.views.common import desk_view, no_store, report_error
 
 
@@ -45,7 +45,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @no_store
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("affiliation"), pk=pk)
-    attributions = source.attributions.select_related("article").order_by("-created_at")[:50]
+    attributions = (
+        source.attributions.filter(article__in=Article.objects.for_desk(request.user))
+        .select_related("article")
+        .order_by("-created_at")[:50]
+    )
     return render(
         request,
         "editors/source_detail.html",

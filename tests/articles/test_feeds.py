@@ -313,3 +313,22 @@ class TestDiscovery:
 def _alternate(html: str, kind: str, href: str) -> bool:
     pattern = rf'<link rel="alternate" type="application/{kind}\+xml"[^>]*href="{re.escape(href)}"'
     return re.search(pattern, html) is not None
+
+
+@pytest.mark.django_db
+def test_feed_summaries_from_the_body_cost_no_query_per_item(
+    client, django_assert_num_queries, settings
+):
+    """Stories without a standfirst are summarised from their body without a query each."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    from tests.factories import PublishedArticleFactory
+
+    for _ in range(3):
+        PublishedArticleFactory(dek="")
+    client.get("/feeds/latest/")  # fill the navigation cache
+    with django_assert_num_queries(2) as few:
+        client.get("/feeds/latest/")
+    for _ in range(10):
+        PublishedArticleFactory(dek="")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/feeds/latest/")

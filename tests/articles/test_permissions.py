@@ -126,12 +126,10 @@ class TestAvailableMoves:
         ]
 
     def test_editor_on_an_unpublished_story(self, editor):
-        """An unpublished story can go back to draft or be republished."""
+        """An unpublished story can only be republished as it was: readers saw it, so it
+        never becomes an editable draft again."""
         article = ArticleFactory(status=Status.UNPUBLISHED)
-        assert permissions.available_moves(editor, article) == [
-            (Status.DRAFT, "Back to draft"),
-            (Status.PUBLISHED, "Republish"),
-        ]
+        assert permissions.available_moves(editor, article) == [(Status.PUBLISHED, "Republish")]
 
 
 @pytest.mark.django_db
@@ -139,11 +137,11 @@ class TestCanEdit:
     @pytest.mark.parametrize("status", Status.values)
     @pytest.mark.parametrize("who", ["system", "admin", "editor"])
     def test_nobody_edits_a_published_or_unpublished_story(self, who, status, request):
-        """Editors, admins and the system edit anything except published and unpublished
-        stories, which change only through a correction."""
+        """Editors, admins and the system edit anything except stories readers saw
+        (published, unpublished, retracted), which change only through a correction."""
         actor = None if who == "system" else request.getfixturevalue(who)
         article = ArticleFactory(status=status)
-        expected = status not in {Status.PUBLISHED, Status.UNPUBLISHED}
+        expected = status not in {Status.PUBLISHED, Status.UNPUBLISHED, Status.RETRACTED}
         assert permissions.can_edit(actor, article) is expected
 
     @pytest.mark.parametrize("status", Status.values)

@@ -245,11 +245,25 @@ class TestSource:
     def test_draft_attributions_do_not_appear(self, client):
         """Quotes in an unpublished story stay off the source page."""
         source = SourceFactory()
+        AttributionFactory(source=source, article=PublishedArticleFactory(headline="Out story"))
         AttributionFactory(source=source, article=ArticleFactory(headline="Draft budget story"))
         response = client.get(source.get_absolute_url())
+        assertContains(response, "Out story")
         assertNotContains(response, "Draft budget story")
-        assertNotContains(response, "We will balance the books")
-        assertContains(response, "Nothing published from this source yet.")
+
+    def test_a_source_quoted_only_in_drafts_is_unknown_to_readers(self, client):
+        """Readers cannot discover who a draft quotes: the source page answers 404."""
+        source = SourceFactory(name="Confidential Whistleblower")
+        AttributionFactory(source=source, article=ArticleFactory(headline="Draft budget story"))
+        assert client.get(source.get_absolute_url()).status_code == 404
+
+    def test_an_organisation_of_someone_on_the_record_has_a_page(self, client):
+        """An affiliation readers see linked from a quoted person's page answers 200."""
+        organisation = SourceFactory(name="City Council", kind="organisation")
+        member = SourceFactory(affiliation=organisation)
+        AttributionFactory(source=member)
+        response = client.get(organisation.get_absolute_url())
+        assertContains(response, "City Council")
 
     def test_query_count_is_constant(self, client, settings, django_assert_num_queries):
         """The source page costs three queries however many attributions it lists."""
