@@ -90,17 +90,22 @@ def read_story_file(path: str | Path) -> str:
         raise StoryImportError(f"{path} is a directory, not a text file.") from None
     except OSError as exc:
         raise StoryImportError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    return decode_story(data, name=str(path))
+
+
+def decode_story(data: bytes, *, name: str) -> str:
+    """Bytes of a story file (read from disk or uploaded in the desk) as text, checked."""
     if len(data) > MAX_BYTES:
         raise StoryImportError(
-            f"{path} is larger than 1 MB ({MAX_BYTES:,} bytes); a story should be far smaller."
+            f"{name} is larger than 1 MB ({MAX_BYTES:,} bytes); a story should be far smaller."
         )
     if b"\x00" in data:
-        raise StoryImportError(f"{path} looks like a binary file (it contains a NUL byte).")
+        raise StoryImportError(f"{name} looks like a binary file (it contains a NUL byte).")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise StoryImportError(
-            f"{path} is not UTF-8 text (invalid byte at position {exc.start}); "
+            f"{name} is not UTF-8 text (invalid byte at position {exc.start}); "
             "save it as UTF-8 and try again."
         ) from None
 

@@ -799,9 +799,12 @@ def correction_note_create(
     """Attach a note. On a published story it is public at once and moves the updated time.
 
     ``revision`` is the revision the note describes (the corrected text), when there is one.
+    A note on a draft (wire copy arriving with its editor's note) is pending: whoever may
+    edit the draft may add it; it goes public only when an editor publishes the story.
     """
-    _require(actor, "articles.correct_article")
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status in _LIVE or not permissions.can_edit(actor, article):
+        _require(actor, "articles.correct_article")
     when = issued_at or timezone.now()
     correction = CorrectionNote(
         article=article,

@@ -9,7 +9,15 @@ from taggit.forms import TagField
 
 from articles import body
 from articles.images import ImageUploadField
-from articles.models import Article, Attribution, Author, Block, CorrectionNote, Source
+from articles.models import (
+    Article,
+    Attribution,
+    Author,
+    Block,
+    CorrectionNote,
+    Section,
+    Source,
+)
 from articles.services import (
     EDITABLE_FIELDS,
     ArticleChanges,
@@ -313,6 +321,29 @@ class AttributionForm(forms.ModelForm):
         # The service validates against the article's body; skip the model's own
         # clean here, which needs an article the form does not carry.
         pass
+
+
+class ImportForm(forms.Form):
+    """A plain-text story to start a draft from: an uploaded .txt file or pasted text."""
+
+    file = forms.FileField(label="Text file (UTF-8)", required=False)
+    text = forms.CharField(
+        label="…or paste the story",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Paragraphs separated by blank lines; short title-case lines become "
+        "subheadings; a closing “(Editor’s note: …)” becomes a correction note.",
+    )
+    section = forms.ModelChoiceField(queryset=Section.objects.all())
+    headline = forms.CharField(
+        required=False, max_length=200, help_text="Leave empty to use the first sentence."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("text", "").strip():
+            raise forms.ValidationError("Choose a file or paste the story.")
+        return data
 
 
 class ArticleFilterForm(forms.Form):

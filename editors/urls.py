@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
+    path("articles/import/", articles.article_import, name="article_import"),
     path("articles/<int:pk>/", articles.article_edit, name="article_edit"),
     path(
         "articles/<int:pk>/move/<str:to>/",

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import diffing, permissions, selectors, services
+from articles import diffing, importing, permissions, selectors, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict
 from articles.models import Article, Attribution, Author
 from editors import presence
@@ -28,6 +28,7 @@ from editors.forms import (
     BylineFormSet,
     CommentForm,
     CorrectionForm,
+    ImportForm,
     SuggestionForm,
     TransitionForm,
     block_initial,
@@ -145,6 +146,42 @@ def article_create(request: HttpRequest) -> HttpResponse:
         _editor_context(request, None, form=form, blocks=blocks, bylines=bylines),
         status=status,
     )
+
+
+@desk_view
+@no_store
+def article_import(request: HttpRequest) -> HttpResponse:
+    """Start a draft from a plain-text story (wire copy, a reporter's notes file)."""
+    if not request.user.has_perm("articles.add_article"):
+        raise PermissionDenied
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("file")
+        author = Author.objects.filter(user=request.user).first()
+        try:
+            text = (
+                importing.decode_story(upload.read(importing.MAX_BYTES + 1), name=upload.name)
+                if upload
+                else data["text"]
+            )
+            article = importing.import_story(
+                text=text,
+                section=data["section"],
+                actor=request.user,
+                headline=data["headline"] or None,
+                bylines=[author] if author else (),
+            )
+        except importing.StoryImportError as exc:
+            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            report_error(request, exc)
+        else:
+            messages.success(request, "Imported as a draft. Check the quotes panel for sources.")
+            return redirect("editors:article_edit", pk=article.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "editors/article_import.html", {"form": form}, status=status)
 
 
 @desk_view
