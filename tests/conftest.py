@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests.helpers import user_with_role
+
+# Property tests assert behaviour, never speed: no per-example deadline, so a loaded CI
+# machine cannot turn them into flaky timing tests.
+hypothesis_settings.register_profile("newsroom", deadline=None)
+hypothesis_settings.load_profile("newsroom")
 
 
 @pytest.fixture(autouse=True)
