@@ -1,0 +1,173 @@
+"""The plumbing every write shares: permission checks, the audit event (and the
+article_changed signal it schedules), snapshots and revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from articles.exceptions import (
+    EditorialPermissionDenied,
+)
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Author,
+    Block,
+    Byline,
+    Revision,
+)
+from articles.signals import article_changed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+Status = Article.Status
+
+
+@dataclass(frozen=True)
+class BlockData:
+    """One block to be written: ``text`` is already block text (see ``body.from_plain``)."""
+
+    kind: str
+    text: str = ""
+    image: Any = None
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+
+
+@dataclass(frozen=True)
+class NoteData:
+    kind: str
+    text: str
+    paragraphs: Sequence[int] = field(default_factory=tuple)
+    before: str = ""
+    after: str = ""
+    prominent: bool = False
+
+
+def _require(actor: AbstractBaseUser | None, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise EditorialPermissionDenied(f"You do not have permission to do this ({perm}).")
+
+
+def _event(
+    *,
+    article: Article,
+    action: str,
+    actor: AbstractBaseUser | None,
+    message: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+) -> ArticleEvent:
+    """Write the audit row, and once the transaction commits tell listeners (the search
+    index, the page cache) that the article changed. Every write path passes here."""
+    event = ArticleEvent.objects.create(
+        article=article,
+        action=action,
+        actor=actor,
+        message=message,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
+    article_id = article.pk
+    transaction.on_commit(
+        lambda: article_changed.send(sender=Article, article_id=article_id, action=action)
+    )
+    return event
+
+
+def unique_slug(model, text: str, *, max_length: int = 200) -> str:
+    """A slug for ``text`` that no row of ``model`` uses yet."""
+    base = slugify(text)[: max_length - 6].strip("-") or "untitled"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def article_snapshot(article: Article) -> dict:
+    """Every editorial field, the bylines, the tags and the blocks, as plain JSON."""
+    return {
+        "headline": article.headline,
+        "slug": article.slug,
+        "dek": article.dek,
+        "dateline": article.dateline,
+        "kind": article.kind,
+        "section": {"id": article.section_id, "slug": article.section.slug},
+        "authors": [
+            {"id": b.author_id, "name": b.author.display_name}
+            for b in article.bylines.select_related("author")
+        ],
+        "credit_line": article.credit_line,
+        "tags": sorted(article.tags.names()),
+        "lead_image": article.lead_image.name if article.lead_image else "",
+        "lead_image_caption": article.lead_image_caption,
+        "lead_image_alt": article.lead_image_alt,
+        "lead_image_credit": article.lead_image_credit,
+        "blocks": [
+            {
+                "kind": b.kind,
+                "text": b.text,
+                "image": b.image.name if b.image else "",
+                "image_alt": b.image_alt,
+                "image_caption": b.image_caption,
+                "image_credit": b.image_credit,
+            }
+            for b in article.blocks.all()
+        ],
+    }
+
+
+def revision_create(
+    *, article: Article, actor: AbstractBaseUser | None, message: str = ""
+) -> Revision:
+    """Snapshot the article as it now stands. Call inside the transaction that changed it."""
+    Article.objects.select_for_update().filter(pk=article.pk).first()
+    return Revision.objects.create(
+        article=article,
+        number=latest_revision_number(article) + 1,
+        created_by=actor,
+        message=message[:300],
+        snapshot=article_snapshot(article),
+    )
+
+
+def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
+    article.blocks.all().delete()
+    for position, data in enumerate(blocks, start=1):
+        block = Block(
+            article=article,
+            position=position,
+            kind=data.kind,
+            text=data.text,
+            image=data.image or "",
+            image_alt=data.image_alt,
+            image_caption=data.image_caption,
+            image_credit=data.image_credit,
+        )
+        block.full_clean(exclude=["article"])
+        block.save()
+
+
+def _write_bylines(article: Article, authors: Iterable[Author]) -> None:
+    article.bylines.all().delete()
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+
+
+# Statuses in which readers can read the story (a retracted one under its notice).
+_LIVE = {Status.PUBLISHED, Status.RETRACTED}
+
+
+def latest_revision_number(article: Article) -> int:
+    return article.revisions.aggregate(n=Max("number"))["n"] or 0

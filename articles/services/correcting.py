@@ -1,0 +1,261 @@
+"""Changing what readers already saw: corrections to live stories, correction notes
+and their withdrawal. Nothing on a live story changes silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles import body, corrections, diffing, permissions
+from articles.exceptions import (
+    CorrectionChoiceRequired,
+    EditorialPermissionDenied,
+    InvalidTransition,
+)
+from articles.models import (
+    Article,
+    CorrectionNote,
+    Revision,
+)
+from articles.services.base import (
+    _LIVE,
+    NoteData,
+    _event,
+    _require,
+    article_snapshot,
+    revision_create,
+)
+from articles.services.editing import (
+    ArticleChanges,
+    _apply_if_changed,
+    _check_base,
+    _locked_for_edit,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@dataclass(frozen=True)
+class CorrectionChoice:
+    """How an editor publishes a change to live wording: a public note, or (for a typo,
+    formatting or a link) non-substantive with a reason only editors see."""
+
+    note: NoteData | None = None
+    non_substantive_reason: str = ""
+
+
+def _paragraph_moves(article: Article, old_blocks: list[dict]) -> dict[int, int]:
+    """Old paragraph number -> new number, for paragraphs that survived the change."""
+    new_blocks = [{"kind": b.kind, "text": b.text} for b in article.blocks.all()]
+    diffs = diffing.diff_blocks(old_blocks, new_blocks)
+    return {d.old_number: d.new_number for d in diffs if d.old_number and d.new_number}
+
+
+def _carry_note_anchors(article: Article, moves: dict[int, int]) -> None:
+    """Keep published notes marking the paragraph they concern after renumbering."""
+    anchors = dict(article.note_anchors)
+    for note in article.corrections.filter(published_at__isnull=False):
+        current = anchors.get(str(note.pk), note.paragraphs)
+        anchors[str(note.pk)] = [moves[n] for n in current if n in moves]
+    if anchors != article.note_anchors:
+        article.note_anchors = anchors
+        article.save(update_fields=["note_anchors"])
+
+
+def _carry_attributions(article: Article, old_blocks: list[dict], actor) -> None:
+    """Keep attributions pointing at their words after the body changed.
+
+    Words that still stand word for word move with their paragraph (or to the one paragraph
+    they now stand in, when a paragraph was split); words a correction changed follow the
+    change ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were
+    removed entirely is deleted, and the audit log says so.
+    """
+    moved = _paragraph_moves(article, old_blocks)
+    old_paragraphs = body.paragraph_texts(old_blocks)
+    new_paragraphs = body.paragraph_texts(article.blocks.all())
+    for attribution in article.attributions.all():
+        if attribution.paragraph is None:
+            continue
+        text = body.normalize_space(attribution.text)
+        target = moved.get(attribution.paragraph)
+        holders = [n for n, p in new_paragraphs.items() if text in p]
+        if target in holders:
+            new_number, new_text = target, text
+        elif len(holders) == 1:
+            new_number, new_text = holders[0], text
+        else:
+            new_number, new_text = _follow_change(
+                old_paragraphs.get(attribution.paragraph, ""), new_paragraphs, target, text
+            )
+        if new_number is None:
+            _event(
+                article=article,
+                action="attribution.delete",
+                actor=actor,
+                message="Its words were removed by a correction.",
+                data={"source": attribution.source.name, "text": attribution.text},
+            )
+            attribution.delete()
+            continue
+        attribution.paragraph = new_number
+        attribution.text = new_text
+        attribution.full_clean()
+        attribution.save(update_fields=["paragraph", "text"])
+
+
+def _follow_change(
+    old_paragraph: str, new_paragraphs: dict[int, str], target: int | None, text: str
+) -> tuple[int | None, str]:
+    """Where changed words went: the span of the aligned paragraph that replaced them."""
+    old_text = body.normalize_space(old_paragraph)
+    start = old_text.find(text)
+    if target is None or start < 0:
+        return None, ""
+    new_text = new_paragraphs[target]
+    span = diffing.map_span(old_text, new_text, start, start + len(text))
+    if span is None:
+        return None, ""
+    return target, new_text[span[0] : span[1]].strip()
+
+
+@transaction.atomic
+def article_correct(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    changes: ArticleChanges,
+    base_revision: int,
+    choice: CorrectionChoice,
+    message: str = "",
+) -> Article:
+    """Change a published story. Nothing about it changes silently.
+
+    A change to published wording needs ``choice``: a public note (published at once, linked
+    to the new revision, moving the updated time readers see) or a non-substantive reason
+    (audit log only; the updated time stays). Changing words inside a direct quote or an
+    attribution's text always needs the public note. Raises ``CorrectionChoiceRequired``,
+    carrying the analysis and a suggested note, when the choice is missing.
+    """
+    _require(actor, "articles.correct_article")
+    article = _locked_for_edit(article)
+    if not article.is_published:
+        raise InvalidTransition("Only a published story is corrected; edit other stories directly.")
+    _check_base(article, base_revision)
+
+    if changes.fields.get("slug", article.slug) != article.slug:
+        raise InvalidTransition("A published story keeps its URL.")
+    before = article_snapshot(article)
+    attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
+    after = _apply_if_changed(article, changes, before)
+    if after is None:
+        return article
+
+    analysis = corrections.analyse(before, after, attributions)
+    reason = choice.non_substantive_reason.strip()
+    # Any change readers would see needs a choice, even one the word analysis calls minor
+    # (a byline, a caption, a tag): nothing on a live story changes silently.
+    if choice.note is None and not reason:
+        raise CorrectionChoiceRequired(analysis)
+    if choice.note is None and analysis.needs_public_note:
+        raise InvalidTransition(
+            "Words inside a quote or an attribution changed ("
+            + "; ".join(analysis.touched_quotes)
+            + "): that always needs a public note."
+        )
+    _carry_attributions(article, before["blocks"], actor)
+    _carry_note_anchors(article, _paragraph_moves(article, before["blocks"]))
+    revision = revision_create(article=article, actor=actor, message=message or "Corrected")
+    data: dict[str, Any] = {
+        "revision": revision.number,
+        "paragraphs": analysis.paragraphs,
+        "substantive": choice.note is not None,
+    }
+    if choice.note is not None:
+        note = correction_note_create(
+            article=article, actor=actor, note=choice.note, revision=revision
+        )
+        data["note"] = note.pk
+    else:
+        data["reason"] = reason
+    _event(article=article, action="article.correct", actor=actor, message=reason, data=data)
+    article.refresh_from_db()
+    return article
+
+
+@transaction.atomic
+def correction_note_create(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    note: NoteData,
+    issued_at: datetime | None = None,
+    revision: Revision | None = None,
+) -> CorrectionNote:
+    """Attach a note. On a published story it is public at once and moves the updated time.
+
+    ``revision`` is the revision the note describes (the corrected text), when there is one.
+    A note on a draft (wire copy arriving with its editor's note) is pending: whoever may
+    edit the draft may add it; it goes public only when an editor publishes the story.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status in _LIVE or not permissions.can_edit(actor, article):
+        _require(actor, "articles.correct_article")
+    when = issued_at or timezone.now()
+    correction = CorrectionNote(
+        article=article,
+        kind=note.kind,
+        text=note.text.strip(),
+        paragraphs=list(note.paragraphs),
+        before=note.before,
+        after=note.after,
+        issued_by=actor,
+        issued_at=when,
+        published_at=when if article.status in _LIVE else None,
+        prominent=note.prominent,
+        revision=revision,
+    )
+    correction.full_clean()
+    correction.save()
+    if article.status in _LIVE:
+        article.updated_at = max(when, article.updated_at or when)
+        article.save(update_fields=["updated_at", "modified_at"])
+    _event(
+        article=article,
+        action="correction.create",
+        actor=actor,
+        message=correction.text,
+        data={"note": correction.pk, "kind": correction.kind, "paragraphs": correction.paragraphs},
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_note_withdraw(
+    *, note: CorrectionNote, actor: AbstractBaseUser, reason: str
+) -> CorrectionNote:
+    """Take a note down from the reader site. Admins only; the note and the trace stay."""
+    if not getattr(actor, "is_superuser", False):
+        raise EditorialPermissionDenied("Only an administrator may withdraw a correction note.")
+    if not reason.strip():
+        raise InvalidTransition("Say why the note is withdrawn.")
+    note = CorrectionNote.objects.select_for_update().get(pk=note.pk)
+    if note.withdrawn_at:
+        raise InvalidTransition("This note was already withdrawn.")
+    now = timezone.now()
+    CorrectionNote.objects.filter(pk=note.pk)._withdraw(
+        withdrawn_at=now, withdrawn_by=actor, withdrawal_reason=reason.strip()
+    )
+    _event(
+        article=note.article,
+        action="correction.withdraw",
+        actor=actor,
+        message=reason.strip(),
+        data={"note": note.pk, "text": note.text},
+    )
+    note.refresh_from_db()
+    return note

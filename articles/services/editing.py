@@ -1,0 +1,284 @@
+"""Creating and editing articles that readers have not seen yet, with optimistic
+concurrency; restoring revisions; review comments; recording admin saves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from articles import permissions
+from articles.exceptions import (
+    EditConflict,
+    EditorialPermissionDenied,
+    InvalidTransition,
+)
+from articles.models import (
+    Article,
+    Author,
+    ReviewComment,
+    Revision,
+    Section,
+)
+from articles.services.base import (
+    BlockData,
+    _event,
+    _require,
+    _write_blocks,
+    _write_bylines,
+    article_snapshot,
+    latest_revision_number,
+    revision_create,
+    unique_slug,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@transaction.atomic
+def article_admin_saved(*, article: Article, actor: AbstractBaseUser, created: bool) -> Revision:
+    """Record an edit made in the Django admin: a revision and an audit event (which also
+    tells the search index and the page cache). The admin freezes published wording."""
+    revision = revision_create(
+        article=article, actor=actor, message="Created in admin" if created else "Edited in admin"
+    )
+    _event(
+        article=article,
+        action="article.admin_create" if created else "article.admin_edit",
+        actor=actor,
+        data={"revision": revision.number},
+    )
+    return revision
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor: AbstractBaseUser | None,
+    section: Section,
+    headline: str,
+    blocks: Sequence[BlockData],
+    authors: Sequence[Author] = (),
+    slug: str = "",
+    dek: str = "",
+    dateline: str = "",
+    kind: str = Article.Kind.NEWS,
+    credit_line: str = "",
+    tags: Sequence[str] = (),
+    message: str = "Created",
+    **lead_image_fields: Any,
+) -> Article:
+    """Create a draft with its body and bylines, and its first revision.
+
+    ``lead_image_fields`` are the ``lead_image*`` fields, when the draft starts with one.
+    """
+    _require(actor, "articles.add_article")
+    unknown = set(lead_image_fields) - {n for n in EDITABLE_FIELDS if n.startswith("lead_image")}
+    if unknown:
+        raise TypeError(f"article_create() got unexpected fields {sorted(unknown)}")
+    article = Article(
+        section=section,
+        headline=headline.strip(),
+        slug=slug or unique_slug(Article, headline),
+        dek=dek,
+        dateline=dateline,
+        kind=kind,
+        credit_line=credit_line,
+        created_by=actor,
+        **lead_image_fields,
+    )
+    article.full_clean()
+    article.save()
+    _write_blocks(article, blocks)
+    _write_bylines(article, authors)
+    if tags:
+        article.tags.set(list(tags))
+    revision_create(article=article, actor=actor, message=message)
+    _event(article=article, action="article.create", actor=actor, to_status=article.status)
+    return article
+
+
+# What a copy editor may change on someone else's story: the words, not its placement.
+COPY_FIELDS = frozenset(
+    {
+        "headline",
+        "dek",
+        "dateline",
+        "credit_line",
+        "lead_image_caption",
+        "lead_image_alt",
+        "lead_image_credit",
+        "blocks",
+        "tags",
+    }
+)
+EDITABLE_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "dateline",
+    "kind",
+    "section",
+    "credit_line",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_alt",
+    "lead_image_credit",
+)
+
+
+@dataclass
+class ArticleChanges:
+    """A whole edit of an article from the desk: fields, body, bylines and tags."""
+
+    fields: dict[str, Any]
+    blocks: list[BlockData]
+    authors: list[Author]
+    tags: list[str]
+
+
+def _locked_for_edit(article: Article) -> Article:
+    # The search fields are the index's to write (articles.search); leaving them unloaded
+    # also keeps save() from writing them back.
+    return (
+        Article.objects.select_for_update().defer("body_text", "search_vector").get(pk=article.pk)
+    )
+
+
+class _Unchanged(Exception):
+    """Raised inside a savepoint to undo an edit that changed nothing."""
+
+
+def _apply_changes(article: Article, changes: ArticleChanges) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in changes.fields:
+            setattr(article, name, changes.fields[name])
+    article.full_clean()
+    article.save()
+    _write_blocks(article, changes.blocks)
+    _write_bylines(article, changes.authors)
+    article.tags.set(list(changes.tags), clear=True)
+
+
+def _check_base(article: Article, base_revision: int) -> None:
+    """Refuse an edit that started from an older revision than the newest."""
+    current = latest_revision_number(article)
+    if base_revision != current:
+        newer = article.revisions.filter(number=current).first()
+        if newer is None:
+            raise InvalidTransition("This form is out of date; reload the article.")
+        raise EditConflict(article=article, revision=newer)
+
+
+def _apply_if_changed(article: Article, changes: ArticleChanges, before: dict) -> dict | None:
+    """Write the changes; undo them and return None when they change nothing."""
+    try:
+        with transaction.atomic():
+            _apply_changes(article, changes)
+            after = article_snapshot(article)
+            if after == before:
+                raise _Unchanged
+    except _Unchanged:
+        article.refresh_from_db()
+        return None
+    return after
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    changes: ArticleChanges,
+    base_revision: int,
+    message: str = "",
+) -> Article:
+    """Save an edit, refusing to overwrite anything saved since ``base_revision``.
+
+    Raises ``EditConflict`` (carrying the newer revision) when someone saved in between, so
+    the desk can show both versions instead of losing either. An edit that changes nothing
+    writes nothing.
+    """
+    article = _locked_for_edit(article)
+    if not permissions.can_edit(actor, article):
+        raise EditorialPermissionDenied("You may not edit this article now.")
+    _check_base(article, base_revision)
+    # Decided before anything is written: a copy editor adding their own byline must not
+    # thereby become an owner who may move the story.
+    copy_editing = permissions.copy_editing(actor, article)
+
+    before = article_snapshot(article)
+    after = _apply_if_changed(article, changes, before)
+    if after is None:
+        return article
+
+    changed = {key for key in after if after[key] != before[key]}
+    if copy_editing and changed - COPY_FIELDS:
+        raise EditorialPermissionDenied(
+            "Copy editors change the words; ask an editor to change "
+            + ", ".join(sorted(changed - COPY_FIELDS))
+            + "."
+        )
+    revision = revision_create(article=article, actor=actor, message=message or "Edited")
+    _event(
+        article=article,
+        action="article.edit",
+        actor=actor,
+        message=message,
+        data={"revision": revision.number, "changed": sorted(changed)},
+    )
+    return article
+
+
+@transaction.atomic
+def revision_restore(
+    *, article: Article, revision: Revision, actor: AbstractBaseUser | None
+) -> Article:
+    """Bring back an earlier revision's content as the newest revision."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if revision.article_id != article.pk:
+        raise InvalidTransition("That revision belongs to another article.")
+    if not permissions.can_edit(actor, article):
+        raise EditorialPermissionDenied("You may not edit this article now.")
+    snap = revision.snapshot
+    authors = {a.pk: a for a in Author.objects.filter(pk__in=[x["id"] for x in snap["authors"]])}
+    section = Section.objects.filter(pk=snap["section"]["id"]).first() or article.section
+    changes = ArticleChanges(
+        fields={
+            **{name: snap[name] for name in EDITABLE_FIELDS if name in snap and name != "section"},
+            "section": section,
+        },
+        blocks=[BlockData(**block) for block in snap["blocks"]],
+        authors=[authors[x["id"]] for x in snap["authors"] if x["id"] in authors],
+        tags=snap["tags"],
+    )
+    return article_update(
+        article=article,
+        actor=actor,
+        changes=changes,
+        base_revision=latest_revision_number(article),
+        message=f"Restored revision {revision.number}",
+    )
+
+
+@transaction.atomic
+def comment_create(*, article: Article, actor: AbstractBaseUser, text: str) -> ReviewComment:
+    """An internal review comment, pinned to the revision it was written against."""
+    if not (
+        permissions.can_view_in_desk(actor, article) and permissions.in_the_room(actor, article)
+    ):
+        raise EditorialPermissionDenied("You may not comment on this article.")
+    text = text.strip()
+    if not text:
+        raise InvalidTransition("Write a comment first.")
+    comment = ReviewComment.objects.create(
+        article=article,
+        author=actor,
+        text=text,
+        revision_number=latest_revision_number(article) or None,
+    )
+    _event(article=article, action="comment.create", actor=actor, data={"comment": comment.pk})
+    return comment
