@@ -154,6 +154,16 @@ class SourceAdmin(admin.ModelAdmin):
         )
 
 
+class NoBulkDeleteMixin:
+    """No "delete selected" action: its bulk delete skips the per-object checks (frozen
+    stories, published notes) that ``has_delete_permission`` makes; delete one at a time."""
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 def action_page(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,
@@ -265,7 +275,7 @@ class NewCorrectionNoteInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "section",
@@ -348,12 +358,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Readers may have linked to it; a live story comes down by unpublishing it.
         return not wording_frozen(obj) and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request: HttpRequest):
-        actions = super().get_actions(request)
-        # The bulk delete checks model permissions only, not the per-story rule above.
-        actions.pop("delete_selected", None)
-        return actions
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.publish_article")
@@ -470,7 +474,7 @@ class AttributionAdminForm(forms.ModelForm):
 
 
 @admin.register(Attribution)
-class AttributionAdmin(admin.ModelAdmin):
+class AttributionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     """Saving validates the model through the form: the words must stand in the paragraph."""
 
     form = AttributionAdminForm
@@ -496,11 +500,6 @@ class AttributionAdmin(admin.ModelAdmin):
         return not (obj and wording_frozen(obj.article)) and super().has_delete_permission(
             request, obj
         )
-
-    def get_actions(self, request: HttpRequest):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request: HttpRequest, obj: Attribution, form, change: bool) -> None:
         if change:
@@ -545,7 +544,7 @@ class WithdrawForm(forms.Form):
 
 
 @admin.register(CorrectionNote)
-class CorrectionNoteAdmin(admin.ModelAdmin):
+class CorrectionNoteAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     """Pending notes are editable; published or withdrawn ones are a permanent record."""
 
     list_display = [
@@ -612,12 +611,6 @@ class CorrectionNoteAdmin(admin.ModelAdmin):
 
     def has_withdraw_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
-
-    def get_actions(self, request: HttpRequest):
-        actions = super().get_actions(request)
-        # Notes are removed one at a time, on their own page, and only while pending.
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request: HttpRequest, obj: CorrectionNote, form, change: bool) -> None:
         if change:
