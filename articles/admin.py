@@ -403,7 +403,7 @@ class ArticleAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     def _save_attributions(self, request: HttpRequest, article: Article, formset) -> None:
         instances = formset.save(commit=False)
         for attribution in formset.deleted_objects:
-            attribution.delete()
+            services.attribution_delete(attribution=attribution, actor=request.user)
         for attribution in instances:
             if attribution.pk is not None:
                 attribution.save()

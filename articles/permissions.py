@@ -118,6 +118,11 @@ def can_edit(user: AbstractBaseUser | None, article: Article) -> bool:
     )
 
 
+def can_correct(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Whether ``user`` may change a live story, through ``services.article_correct``."""
+    return article.is_published and (user is None or user.has_perm("articles.correct_article"))
+
+
 def copy_editing(user: AbstractBaseUser | None, article: Article) -> bool:
     """Whether ``user`` edits this story only as its copy editor: the words, not its
     placement (section, kind, URL, bylines, lead image). In review that holds even for a

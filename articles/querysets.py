@@ -12,6 +12,11 @@ from articles.exceptions import ImmutableRecordError
 READABLE = ("published", "retracted")
 
 
+def owned_q(user) -> Q:
+    """A user's own work: articles they started or carry a byline on."""
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
 def published_q(prefix: str = "") -> Q:
     """The reader-visibility rule: published (or retracted), and its time has come."""
     return Q(
@@ -35,8 +40,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("articles.edit_any_article") or user.has_perm("articles.copyedit_article"):
             return self.all()
-        own = Q(created_by=user) | Q(bylines__author__user=user)
-        return self.filter(own | published_q()).distinct()
+        return self.filter(owned_q(user) | published_q()).distinct()
 
     def due(self, now=None) -> ArticleQuerySet:
         """Scheduled articles whose time has come."""

@@ -56,6 +56,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "editors/article_list.html", {"form": form, "page": page})
 
 
+def _back_to(article_id: int, panel: str) -> HttpResponse:
+    """Back to the editor, scrolled to the panel the form was posted from."""
+    return redirect(reverse("editors:article_edit", kwargs={"pk": article_id}) + f"#{panel}")
+
+
 def _locked_fields(user, article: Article | None) -> frozenset[str]:
     """Fields shown but not changeable: a published story's URL, and for a copy editor on
     someone else's story everything but the words."""
@@ -67,15 +72,10 @@ def _locked_fields(user, article: Article | None) -> frozenset[str]:
     return frozenset(locked)
 
 
-def _correcting(user, article: Article | None) -> bool:
-    """A published story is changed through the correction flow, by those who may correct."""
-    return bool(article and article.is_published and user.has_perm("articles.correct_article"))
-
-
 def _editor_context(request: HttpRequest, article: Article | None, **forms) -> dict:
     context = {"article": article, **forms}
     if article is not None:
-        correcting = _correcting(request.user, article)
+        correcting = permissions.can_correct(request.user, article)
         context.setdefault("correction_form", CorrectionForm() if correcting else None)
         context.update(
             {
@@ -191,7 +191,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locked = _locked_fields(request.user, article)
     status = 200
     conflict = None
-    correcting = _correcting(request.user, article)
+    correcting = permissions.can_correct(request.user, article)
     correction_form = (
         CorrectionForm(request.POST if request.method == "POST" else None) if correcting else None
     )
@@ -356,7 +356,7 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
             report_error(request, exc)
         else:
             messages.success(request, f"Attributed to {attribution.source.name}.")
-    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#quotes")
+    return _back_to(article.pk, "quotes")
 
 
 @desk_view
@@ -378,7 +378,7 @@ def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
             report_error(request, exc)
         else:
             messages.info(request, "Suggestion rejected; attribute the passage by hand.")
-    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#quotes")
+    return _back_to(article.pk, "quotes")
 
 
 @desk_view
@@ -397,7 +397,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment first.")
-    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#comments")
+    return _back_to(article.pk, "comments")
 
 
 @desk_view
@@ -431,7 +431,7 @@ def attribution_create(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect(reverse("editors:article_edit", kwargs={"pk": article.pk}) + "#attributions")
+    return _back_to(article.pk, "attributions")
 
 
 @desk_view
@@ -448,8 +448,7 @@ def attribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
         report_error(request, exc)
     else:
         messages.success(request, "Attribution removed.")
-    url = reverse("editors:article_edit", kwargs={"pk": attribution.article_id})
-    return redirect(url + "#attributions")
+    return _back_to(attribution.article_id, "attributions")
 
 
 @desk_view

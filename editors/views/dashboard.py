@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from articles.models import Article, CorrectionNote
+from articles.querysets import owned_q
 from editors.views.common import desk_view, no_store
 
 Status = Article.Status
@@ -15,7 +16,7 @@ QUEUE_LENGTH = 8
 
 def _queues(user) -> list[dict]:
     """Each queue: a title, a filter over the user's desk articles, and where 'all' links."""
-    mine = Q(created_by=user) | Q(bylines__author__user=user)
+    mine = owned_q(user)
     queues = [
         ("my-drafts", "My drafts", mine & Q(status=Status.DRAFT), "draft"),
         (
