@@ -9,23 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from articles import body, diffing, quotes
+from articles import body, diffing, fields, quotes
 
 # Everything readers see besides the body; any change to a live story needs a note or a reason.
-READER_FIELDS = (
-    "headline",
-    "dek",
-    "dateline",
-    "kind",
-    "section",
-    "authors",
-    "credit_line",
-    "tags",
-    "lead_image",
-    "lead_image_caption",
-    "lead_image_alt",
-    "lead_image_credit",
-)
+READER_FIELDS = fields.READER_FIELDS
 
 
 @dataclass(frozen=True)
@@ -33,7 +20,7 @@ class ChangeAnalysis:
     """The difference between the live story and the proposed one."""
 
     blocks: list[diffing.BlockDiff]
-    fields: list[tuple[str, object, object]]
+    fields: list[fields.FieldChange]
     touched_quotes: list[str]  # why option (b) is refused, in words an editor can act on
 
     @property
@@ -97,7 +84,7 @@ def analyse(
 ) -> ChangeAnalysis:
     """Compare two snapshots; ``attributions`` are the live story's (paragraph, text) pairs."""
     diffs = diffing.diff_blocks(old["blocks"], new["blocks"])
-    fields = diffing.field_changes(old, new, READER_FIELDS)
+    changed_fields = fields.changes(old, new, READER_FIELDS)
     old_paragraphs = body.paragraph_texts(old["blocks"])
     block_quotes = {
         n.number for n in body.number_blocks(old["blocks"]) if n.block["kind"] == "blockquote"
@@ -111,7 +98,7 @@ def analyse(
             if _deletes_within(diff, start, end):
                 touched.append(f"paragraph {diff.old_number}: {what}")
                 break
-    return ChangeAnalysis(blocks=diffs, fields=fields, touched_quotes=touched)
+    return ChangeAnalysis(blocks=diffs, fields=changed_fields, touched_quotes=touched)
 
 
 def _protected_spans(

@@ -135,13 +135,6 @@ def changed_only(diffs: Sequence[BlockDiff]) -> list[BlockDiff]:
     return [d for d in diffs if d.status != "same"]
 
 
-def field_changes(old: dict, new: dict, names: Sequence[str]) -> list[tuple[str, Any, Any]]:
-    """(field, old value, new value) for each named snapshot field that differs."""
-    return [
-        (name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)
-    ]
-
-
 def map_span(old: str, new: str, start: int, end: int) -> tuple[int, int] | None:
     """Where ``old[start:end]`` went in ``new``: the span covering what replaced it.
 

@@ -11,6 +11,8 @@ guards that keep published notes and revisions append-only.
 
 from __future__ import annotations
 
+import enum
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -79,6 +81,20 @@ class Article(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         RETRACTED = "retracted", "Retracted"
 
+        # Named sets of statuses, declared once; every rule that asks "is this story live?"
+        # reads one of these (``articles.visibility`` turns them into what a reader gets).
+        #: Readers can read the story at its URL (a retracted one under its notice).
+        READABLE = enum.nonmember(frozenset({"published", "retracted"}))
+        #: Search engines may index the page (a retraction asks not to be indexed).
+        INDEXABLE = enum.nonmember(frozenset({"published"}))
+        #: Readers once read it and it was taken down: its URL answers 410 Gone.
+        GONE = enum.nonmember(frozenset({"unpublished"}))
+        #: Readers saw the wording: no plain edit changes it (a published story changes
+        #: only through a correction; unpublished and retracted ones not at all).
+        FROZEN = enum.nonmember(frozenset({"published", "unpublished", "retracted"}))
+        #: A change to a story in one of these states can change what readers get.
+        READER_FACING = enum.nonmember(frozenset({"published", "retracted", "unpublished"}))
+
     # The allowed moves, written down once (Oscar's ``pipeline``). ``articles.services``
     # says who may take each move; templates read ``available_transitions()``. Moving
     # straight from draft or review to scheduled/published skips review, which only a
@@ -136,6 +152,12 @@ class Article(models.Model):
         null=True, blank=True, help_text="When a scheduled article goes live."
     )
     first_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    held_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the scheduler did not publish the story when it fell due; cleared by "
+        "the story's next move.",
+    )
     updated_at = models.DateTimeField(
         "last substantive update",
         null=True,
@@ -182,6 +204,7 @@ class Article(models.Model):
             ("publish_article", "Can schedule, publish and unpublish"),
             ("correct_article", "Can issue corrections"),
             ("retract_article", "Can retract published articles"),
+            ("share_preview", "Can share preview links to unpublished articles"),
         ]
 
     def __str__(self) -> str:
@@ -193,6 +216,13 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def reader_outcome(self):
+        """What a reader gets at this story's URL (``articles.visibility.reader_outcome``)."""
+        from articles.visibility import reader_outcome
+
+        return reader_outcome(self)
 
     @property
     def is_retracted(self) -> bool:
@@ -427,6 +457,7 @@ class CorrectionNote(models.Model):
 
     class Meta:
         ordering = ["issued_at", "pk"]
+        permissions = [("withdraw_correctionnote", "Can withdraw published correction notes")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.article}"
@@ -553,3 +584,42 @@ class ArticleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.article_id} by {self.actor or 'system'}"
+
+
+class PreviewLink(models.Model):
+    """A shared preview of an unpublished story, for someone without a desk account.
+
+    Minted and revoked through ``articles.services`` (logged as events), listed on the
+    story's desk page. Only a hash of the token is stored: the link is shown once, when it is
+    made. ``articles.visibility.preview_outcome`` decides what the link shows.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.article} by {self.created_by or 'system'}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

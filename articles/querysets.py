@@ -7,9 +7,15 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from articles.exceptions import ImmutableRecordError
+from articles.visibility import gone_q, published_q
 
-# Statuses readers can read: a retracted story stays at its URL, under its notice.
-READABLE = ("published", "retracted")
+__all__ = [
+    "ArticleQuerySet",
+    "CorrectionNoteQuerySet",
+    "RevisionQuerySet",
+    "owned_q",
+    "published_q",
+]
 
 
 def owned_q(user) -> Q:
@@ -17,21 +23,18 @@ def owned_q(user) -> Q:
     return Q(created_by=user) | Q(bylines__author__user=user)
 
 
-def published_q(prefix: str = "") -> Q:
-    """The reader-visibility rule: published (or retracted), and its time has come."""
-    return Q(
-        **{f"{prefix}status__in": READABLE, f"{prefix}first_published_at__lte": timezone.now()}
-    )
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see. Every reader-facing path starts here."""
         return self.filter(published_q())
 
+    def indexable(self) -> ArticleQuerySet:
+        """Published stories whose page search engines may index (what sitemaps list)."""
+        return self.filter(published_q(indexable=True))
+
     def withdrawn(self) -> ArticleQuerySet:
         """Stories readers once saw and the newsroom took down: they answer 410 Gone."""
-        return self.filter(status="unpublished", first_published_at__isnull=False)
+        return self.filter(gone_q())
 
     def for_desk(self, user) -> ArticleQuerySet:
         """Articles a desk user may open: everything for editors and copy editors; a
@@ -44,7 +47,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def due(self, now=None) -> ArticleQuerySet:
         """Scheduled articles whose time has come."""
-        return self.filter(status="scheduled", scheduled_at__lte=now or timezone.now())
+        from articles.models import Article
+
+        return self.filter(status=Article.Status.SCHEDULED, scheduled_at__lte=now or timezone.now())
 
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-first_published_at", "-pk")

@@ -1,8 +1,8 @@
 """What crawlers read: the sitemap index, the Google News sitemap and robots.txt.
 
-Every list starts from ``Article.objects.published()``. Retracted stories stay readable but
-their page asks not to be indexed (``<meta name="robots" content="noindex">``), so they are
-left out of the sitemaps: a sitemap that lists a noindex page is an error in search consoles.
+Every list starts from ``Article.objects.indexable()``: ``articles.visibility`` decides which
+readable stories ask not to be indexed (a retracted one), and a sitemap that lists a noindex
+page is an error in search consoles.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Author, Section
-from articles.querysets import published_q
+from articles.visibility import published_q
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -36,14 +36,13 @@ NEWS_LANGUAGE = "en"
 
 
 def indexable_articles() -> ArticleQuerySet:
-    """Published stories whose page search engines may index (not retracted ones)."""
-    return Article.objects.published().exclude(status=Article.Status.RETRACTED)
+    """Published stories whose page search engines may index."""
+    return Article.objects.indexable()
 
 
 def _indexable_q(prefix: str) -> Q:
     """``indexable_articles()`` as a condition on a relation, for aggregates over it."""
-    # Positive on purpose: a negated condition on a to-many relation becomes a subquery.
-    return published_q(prefix) & Q(**{f"{prefix}status": Article.Status.PUBLISHED})
+    return published_q(prefix, indexable=True)
 
 
 class ArticleSitemap(Sitemap):

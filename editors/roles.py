@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.add_article",
         "articles.change_article",
         "articles.submit_article",
+        "articles.share_preview",
     ],
     COPY_EDITOR: [
         *_DESK,
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.publish_article",
         "articles.correct_article",
         "articles.retract_article",
+        "articles.share_preview",
         "articles.add_correctionnote",
         "articles.view_correctionnote",
         "articles.change_source",

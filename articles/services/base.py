@@ -11,9 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles.exceptions import (
-    EditorialPermissionDenied,
-)
+from articles import fields
+from articles.exceptions import EditorialPermissionDenied
 from articles.models import (
     Article,
     ArticleEvent,
@@ -96,36 +95,9 @@ def unique_slug(model, text: str, *, max_length: int = 200) -> str:
 
 
 def article_snapshot(article: Article) -> dict:
-    """Every editorial field, the bylines, the tags and the blocks, as plain JSON."""
-    return {
-        "headline": article.headline,
-        "slug": article.slug,
-        "dek": article.dek,
-        "dateline": article.dateline,
-        "kind": article.kind,
-        "section": {"id": article.section_id, "slug": article.section.slug},
-        "authors": [
-            {"id": b.author_id, "name": b.author.display_name}
-            for b in article.bylines.select_related("author")
-        ],
-        "credit_line": article.credit_line,
-        "tags": sorted(article.tags.names()),
-        "lead_image": article.lead_image.name if article.lead_image else "",
-        "lead_image_caption": article.lead_image_caption,
-        "lead_image_alt": article.lead_image_alt,
-        "lead_image_credit": article.lead_image_credit,
-        "blocks": [
-            {
-                "kind": b.kind,
-                "text": b.text,
-                "image": b.image.name if b.image else "",
-                "image_alt": b.image_alt,
-                "image_caption": b.image_caption,
-                "image_credit": b.image_credit,
-            }
-            for b in article.blocks.all()
-        ],
-    }
+    """Every editorial field, the bylines, the tags and the blocks, as plain JSON
+    (declared in ``articles.fields``)."""
+    return fields.snapshot(article)
 
 
 def revision_create(

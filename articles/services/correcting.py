@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from articles import body, corrections, diffing, permissions
+from articles import body, corrections, diffing, fields, permissions
 from articles.exceptions import (
     CorrectionChoiceRequired,
     EditorialPermissionDenied,
@@ -147,8 +147,13 @@ def article_correct(
         raise InvalidTransition("Only a published story is corrected; edit other stories directly.")
     _check_base(article, base_revision)
 
-    if changes.fields.get("slug", article.slug) != article.slug:
-        raise InvalidTransition("A published story keeps its URL.")
+    fixed = [
+        fields.BY_NAME[name].label
+        for name in sorted(fields.FIXED_ONCE_PUBLISHED)
+        if name in changes.fields and changes.fields[name] != getattr(article, name)
+    ]
+    if fixed:
+        raise InvalidTransition(f"A published story keeps its {', '.join(fixed).lower()}.")
     before = article_snapshot(article)
     attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
     after = _apply_if_changed(article, changes, before)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from articles import permissions
+from articles import fields, permissions
 from articles.exceptions import (
     EditConflict,
     EditorialPermissionDenied,
@@ -101,33 +101,9 @@ def article_create(
     return article
 
 
-# What a copy editor may change on someone else's story: the words, not its placement.
-COPY_FIELDS = frozenset(
-    {
-        "headline",
-        "dek",
-        "dateline",
-        "credit_line",
-        "lead_image_caption",
-        "lead_image_alt",
-        "lead_image_credit",
-        "blocks",
-        "tags",
-    }
-)
-EDITABLE_FIELDS = (
-    "headline",
-    "slug",
-    "dek",
-    "dateline",
-    "kind",
-    "section",
-    "credit_line",
-    "lead_image",
-    "lead_image_caption",
-    "lead_image_alt",
-    "lead_image_credit",
-)
+# Derived from the one field spec (``articles.fields``).
+COPY_FIELDS = fields.COPY_FIELDS
+EDITABLE_FIELDS = fields.FORM_FIELDS
 
 
 @dataclass

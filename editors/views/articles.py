@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import diffing, importing, permissions, selectors, services
+from articles import diffing, fields, importing, permissions, selectors, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict
 from articles.models import Article, Attribution, Author
 from editors import presence
@@ -66,7 +66,7 @@ def _locked_fields(user, article: Article | None) -> frozenset[str]:
     someone else's story everything but the words."""
     if article is None:
         return frozenset()
-    locked = {"slug"} if article.first_published_at else set()
+    locked = set(fields.FIXED_ONCE_PUBLISHED) if article.first_published_at else set()
     if permissions.copy_editing(user, article):
         locked |= set(services.EDITABLE_FIELDS) - services.COPY_FIELDS
     return frozenset(locked)
@@ -286,7 +286,7 @@ def _conflict(exc: EditConflict, changes: services.ArticleChanges) -> dict:
     yours_fields = {k: v for k, v in changes.fields.items() if isinstance(v, str)}
     return {
         "revision": exc.revision,
-        "fields": diffing.field_changes(theirs, yours_fields, sorted(yours_fields)),
+        "fields": fields.changes(theirs, yours_fields, tuple(sorted(yours_fields))),
         "blocks": diffing.changed_only(diffing.diff_blocks(theirs["blocks"], yours_blocks)),
     }
 
@@ -479,27 +479,11 @@ def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
     old = get_object_or_404(article.revisions, number=a)
     new = get_object_or_404(article.revisions, number=b)
     diffs = diffing.diff_blocks(old.snapshot["blocks"], new.snapshot["blocks"])
-    fields = diffing.field_changes(
-        old.snapshot,
-        new.snapshot,
-        [
-            "headline",
-            "slug",
-            "dek",
-            "dateline",
-            "kind",
-            "credit_line",
-            "tags",
-            "lead_image",
-            "lead_image_caption",
-            "lead_image_alt",
-            "lead_image_credit",
-        ],
-    )
+    changed_fields = fields.changes(old.snapshot, new.snapshot)
     return render(
         request,
         "editors/revision_compare.html",
-        {"article": article, "old": old, "new": new, "diffs": diffs, "fields": fields},
+        {"article": article, "old": old, "new": new, "diffs": diffs, "fields": changed_fields},
     )
 
 

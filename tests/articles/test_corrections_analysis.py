@@ -82,7 +82,9 @@ class TestWhatChanged:
 
         assert analysis.changes_wording
         assert analysis.paragraphs == []
-        assert analysis.fields == [("headline", "Council votes on budget", "Council passes budget")]
+        assert [(c.name, c.old, c.new) for c in analysis.fields] == [
+            ("headline", "Council votes on budget", "Council passes budget")
+        ]
 
     def test_identical_snapshots_change_no_wording(self):
         """Nothing changed: nothing to explain to readers."""
