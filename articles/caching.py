@@ -157,9 +157,11 @@ def generation_bump() -> int:
 
 
 @receiver(article_changed, dispatch_uid="articles.caching.article_changed")
-def _article_changed(**kwargs) -> None:
-    # article_changed is already sent after commit.
-    generation_bump()
+def _article_changed(*, public: bool = True, **kwargs) -> None:
+    # article_changed is already sent after commit. A change readers cannot see (a review
+    # comment, an edit to a draft) leaves every stored page as true as it was.
+    if public:
+        generation_bump()
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="articles.caching.admin_logged")

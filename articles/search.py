@@ -115,9 +115,14 @@ def index_article(article_id: int) -> None:
     Article.objects.filter(pk=article_id).update(**fields)
 
 
-def reindex_on_change(sender, *, article_id: int, **kwargs) -> None:
-    """``article_changed`` receiver: every service write leaves the index current."""
-    index_article(article_id)
+def reindex_on_change(sender, *, article_id: int, public: bool = True, **kwargs) -> None:
+    """``article_changed`` receiver: every change readers could see leaves the index current.
+
+    Only stories readers can read are searched, and every move into or out of that state is
+    a public change, so a draft's edits need no reindexing until it is published.
+    """
+    if public:
+        index_article(article_id)
 
 
 def search(

@@ -7,9 +7,10 @@ from django.dispatch import Signal, receiver
 from articles.context_processors import NAV_CACHE_KEY
 from articles.models import Section
 
-# Sent after the transaction that changed an article commits, with ``article_id`` and the
-# audit ``action`` ("article.publish", "article.correct", ...). ``articles.services`` sends
-# it for every write; the search index and the page cache listen.
+# Sent after the transaction that changed an article commits, with ``article_id``, the
+# audit ``action`` ("article.publish", "article.correct", ...) and ``public``: whether
+# readers could see the change. ``articles.services`` sends it for every write; the search
+# index and the page cache listen, and act only on public changes.
 article_changed = Signal()
 
 

@@ -65,9 +65,18 @@ def _event(
     from_status: str = "",
     to_status: str = "",
     data: dict | None = None,
+    public: bool | None = None,
 ) -> ArticleEvent:
     """Write the audit row, and once the transaction commits tell listeners (the search
-    index, the page cache) that the article changed. Every write path passes here."""
+    index, the page cache) that the article changed. Every write path passes here.
+
+    ``public`` says whether readers could see the change. By default they could when the
+    story is, or was until this change, in a state readers get something for
+    (``Article.Status.READER_FACING``); internal records (review comments, rejected
+    suggestions, preview links) pass ``public=False`` whatever the state.
+    """
+    if public is None:
+        public = bool({article.status, from_status} & Article.Status.READER_FACING)
     event = ArticleEvent.objects.create(
         article=article,
         action=action,
@@ -79,7 +88,9 @@ def _event(
     )
     article_id = article.pk
     transaction.on_commit(
-        lambda: article_changed.send(sender=Article, article_id=article_id, action=action)
+        lambda: article_changed.send(
+            sender=Article, article_id=article_id, action=action, public=public
+        )
     )
     return event
 

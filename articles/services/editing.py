@@ -256,5 +256,11 @@ def comment_create(*, article: Article, actor: AbstractBaseUser, text: str) -> R
         text=text,
         revision_number=latest_revision_number(article) or None,
     )
-    _event(article=article, action="comment.create", actor=actor, data={"comment": comment.pk})
+    _event(
+        article=article,
+        action="comment.create",
+        actor=actor,
+        data={"comment": comment.pk},
+        public=False,
+    )
     return comment

@@ -147,6 +147,7 @@ def suggestion_reject(
         action="suggestion.reject",
         actor=actor,
         data={"paragraph": paragraph, "text": text, "source": source_name},
+        public=False,
     )
 
 
