@@ -1,18 +1,29 @@
-"""The Django admin: raw records for administrators, held to the same rules as the desk.
+"""The Django admin: the records, for administrators. It is not a second way to write a story.
 
-The admin edits rows directly, but it does not get a back door round the editorial rules:
+The desk (``editors``) is where stories are written, edited and corrected, under the rules
+the services enforce: who may edit what (``permissions.can_edit``), what a copy editor may
+change, the revision an edit started from, the note or logged reason every change to a live
+story needs. The admin has no way round them:
 
+- An article's editorial content is read-only here, whatever its status: every field of the
+  one field spec (``articles.fields.SPEC``), its bylines, body and attributions, and its
+  workflow fields. The article page links to the story in the desk. Articles are not added
+  here: a story starts in the desk (or an import). Only a story readers never saw may be
+  deleted; one they saw (``Article.Status.FROZEN``) comes down by unpublishing it.
 - Status never changes here by hand. "Publish selected articles" calls
   ``services.article_publish`` per article, so admin publishes are checked and logged like
   desk publishes.
-- A published (or unpublished) story's wording is read-only: headline, standfirst, body,
-  bylines and attributions change only through the desk's correction flow. Every admin save
-  of an article leaves a ``Revision``.
-- New correction notes and attributions are written by their services (a note on a live
-  story is public at once and moves the story's updated time). A published note can be
-  neither changed nor deleted; an administrator may withdraw it with a reason, through
+- Attributions are added, changed and removed through ``services.attribution_create``,
+  ``attribution_update`` and ``attribution_delete``, and only while the story can be edited:
+  a live story's attributions change through a correction.
+- Correction notes are added through ``services.correction_note_create``, and a pending note
+  (on a story not yet out) is reworded through ``services.correction_note_update``. A
+  published note can be neither changed nor deleted; a holder of
+  ``articles.withdraw_correctionnote`` may withdraw it with a reason, through
   ``services.correction_note_withdraw``, which keeps the note and the trace.
-- Revisions, events and review comments are immutable records: view only.
+- Revisions, events, review comments and preview links are immutable records: view only.
+- Sections, authors and sources are plain records, edited here (sources merge through
+  ``services.source_merge``).
 """
 
 from __future__ import annotations
@@ -22,12 +33,14 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles import permissions, services
+from articles import fields, permissions, services
 from articles.models import (
     Article,
     ArticleEvent,
@@ -36,6 +49,7 @@ from articles.models import (
     Block,
     Byline,
     CorrectionNote,
+    PreviewLink,
     ReviewComment,
     Revision,
     Section,
@@ -45,30 +59,45 @@ from articles.models import (
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-# Stories whose wording readers have seen. The desk's ``permissions.can_edit`` refuses plain
-# edits in the same states: from here on, wording changes only through a correction.
-FROZEN_STATUSES = permissions.FROZEN_STATUSES
 
-# Article fields readers read as the story's wording; read-only once it is frozen.
-WORDING_FIELDS = (
-    "headline",
-    "slug",
-    "dek",
-    "dateline",
-    "credit_line",
-    "lead_image",
-    "lead_image_caption",
-    "lead_image_alt",
-    "lead_image_credit",
+def _is_article_field(name: str) -> bool:
+    try:
+        return isinstance(Article._meta.get_field(name), models.Field)
+    except FieldDoesNotExist:
+        return False
+
+
+#: The story's editorial content, as the field spec declares it: every entry of
+#: ``articles.fields.SPEC`` that is a field of ``Article`` itself (the body is its blocks).
+EDITORIAL_FIELDS: tuple[str, ...] = tuple(
+    spec.name for spec in fields.SPEC if _is_article_field(spec.name)
 )
 
+#: What the workflow and the services record about the story (``fields.MANAGED``).
+PUBLICATION_FIELDS = [
+    "status",
+    "scheduled_at",
+    "first_published_at",
+    "updated_at",
+    "created_by",
+    "created_at",
+    "modified_at",
+]
 
 # Links typed without a scheme are taken as https (Django 6's default; silences its warning).
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
-def wording_frozen(article: Article | None) -> bool:
-    return article is not None and article.pk is not None and article.status in FROZEN_STATUSES
+def readers_saw(article: Article | None) -> bool:
+    """Readers saw the story: its wording no longer changes but through a correction."""
+    return (
+        article is not None and article.pk is not None and article.status in Article.Status.FROZEN
+    )
+
+
+def desk_url(article: Article) -> str:
+    """Where the story is edited (or corrected): its page in the desk."""
+    return reverse("editors:article_edit", kwargs={"pk": article.pk})
 
 
 def explain(exc: Exception) -> str:
@@ -187,95 +216,61 @@ def action_page(
     return TemplateResponse(request, f"admin/articles/{template}", context)
 
 
-class FrozenWithArticleMixin:
-    """Inline rows that are part of the story's wording: read-only once the story is frozen.
+class StoryRowsInline(admin.TabularInline):
+    """Rows that belong to the story (bylines, body, attributions, notes): shown with the
+    article, never changed from its page. Bylines and the body change in the desk;
+    attributions and notes on their own admin pages, through their services."""
 
-    Django passes inlines the parent article as ``obj``.
-    """
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Part of the article's record: whoever may see the article sees them.
+        article_admin = self.admin_site.get_model_admin(self.parent_model)
+        return article_admin.has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not wording_frozen(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not wording_frozen(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not wording_frozen(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
-class BylineInline(FrozenWithArticleMixin, admin.TabularInline):
+class BylineInline(StoryRowsInline):
     model = Byline
     fields = ["author", "position"]
-    autocomplete_fields = ["author"]
-    extra = 0
 
 
-class BlockInline(FrozenWithArticleMixin, admin.TabularInline):
+class BlockInline(StoryRowsInline):
     model = Block
     fields = ["position", "kind", "text", "image", "image_alt", "image_caption", "image_credit"]
-    extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
-class AttributionInline(FrozenWithArticleMixin, admin.TabularInline):
+class AttributionInline(StoryRowsInline):
     model = Attribution
     fields = ["source", "kind", "text", "paragraph", "url"]
-    autocomplete_fields = ["source"]
-    extra = 0
-    formfield_overrides = {
-        **URL_FIELD,
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})},
-    }
+    formfield_overrides = URL_FIELD
+    show_change_link = True
 
 
-class CorrectionNoteInline(admin.TabularInline):
-    """The story's notes as they stand. Pending notes are edited on their own page."""
+class CorrectionNoteInline(StoryRowsInline):
+    """The story's notes as they stand; pending notes are edited on their own page."""
 
     model = CorrectionNote
     verbose_name_plural = "correction notes"
     fields = ["kind", "text", "paragraphs", "issued_at", "published_at", "withdrawn_at"]
-    readonly_fields = fields
     show_change_link = True
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class NewCorrectionNoteInline(admin.StackedInline):
-    """Blank forms for new notes; ``ArticleAdmin.save_formset`` hands them to the service."""
-
-    model = CorrectionNote
-    verbose_name = "new correction note"
-    verbose_name_plural = "add correction notes"
-    fields = ["kind", "text", "paragraphs", "before", "after"]
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).none()
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm("articles.correct_article") and super().has_add_permission(
-            request, obj
-        )
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Article)
 class ArticleAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    """An article's record, to look at. Its content is written and corrected in the desk and
+    its status moved by the workflow, so nothing on this page saves: it shows the story, with
+    a link to the desk."""
+
     list_display = [
         "headline",
         "section",
@@ -284,59 +279,23 @@ class ArticleAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
         "byline_names",
         "first_published_at",
         "updated_at",
+        "desk_link",
     ]
     list_filter = ["status", "kind", "section"]
     search_fields = ["headline", "slug", "dek"]
-    autocomplete_fields = ["section"]
-    prepopulated_fields = {"slug": ("headline",)}
     actions = ["publish_selected"]
-    # Inline order is save order: the body is saved before the attributions and notes that
-    # are validated against it.
-    inlines = [
-        BylineInline,
-        BlockInline,
-        AttributionInline,
-        CorrectionNoteInline,
-        NewCorrectionNoteInline,
-    ]
+    inlines = [BylineInline, BlockInline, AttributionInline, CorrectionNoteInline]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "dateline", "kind", "section"]}),
-        ("Credits and tags", {"fields": ["credit_line", "tags"]}),
         (
-            "Lead image",
-            {
-                "fields": [
-                    "lead_image",
-                    "lead_image_alt",
-                    "lead_image_caption",
-                    "lead_image_credit",
-                ]
-            },
+            "Story (written and corrected in the desk)",
+            {"fields": list(EDITORIAL_FIELDS)},
         ),
         (
             "Publication (changes only through the desk or the publish action)",
-            {
-                "fields": [
-                    "status",
-                    "scheduled_at",
-                    "first_published_at",
-                    "updated_at",
-                    "created_by",
-                    "created_at",
-                    "modified_at",
-                ]
-            },
+            {"fields": PUBLICATION_FIELDS},
         ),
     ]
-    readonly_fields = [
-        "status",
-        "scheduled_at",
-        "first_published_at",
-        "updated_at",
-        "created_by",
-        "created_at",
-        "modified_at",
-    ]
+    readonly_fields = [*EDITORIAL_FIELDS, *PUBLICATION_FIELDS]
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).with_list_data()
@@ -345,102 +304,31 @@ class ArticleAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     def byline_names(self, obj: Article) -> str:
         return ", ".join(b.author.display_name for b in obj.bylines.all())
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if wording_frozen(obj):
-            fields += WORDING_FIELDS
-        return fields
+    @admin.display(description="desk")
+    def desk_link(self, obj: Article) -> str:
+        return format_html('<a href="{}">Edit in the desk</a>', desk_url(obj))
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj=None):
-        # A frozen slug is a read-only field, which cannot be prepopulated.
-        return {} if wording_frozen(obj) else super().get_prepopulated_fields(request, obj)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A story starts in the desk (or an import), with its first revision and event.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # NOTE: an admin save would skip what the desk's services enforce (who may edit,
+        # copy-edit limits, the base revision, the note a live change needs); the page is
+        # view only and links to the desk instead.
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Readers may have linked to it; a live story comes down by unpublishing it.
-        return not wording_frozen(obj) and super().has_delete_permission(request, obj)
+        # Readers may have linked to it; a story they saw comes down by unpublishing it.
+        return not readers_saw(obj) and super().has_delete_permission(request, obj)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.publish_article")
 
-    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        if formset.model is CorrectionNote:
-            self._save_new_notes(request, form.instance, formset)
-        elif formset.model is Attribution:
-            self._save_attributions(request, form.instance, formset)
-        else:
-            super().save_formset(request, form, formset, change)
-
-    def _save_new_notes(self, request: HttpRequest, article: Article, formset) -> None:
-        # Only the new-note inline yields instances: the existing-notes inline is read-only.
-        for note in formset.save(commit=False):
-            if note.pk is not None:
-                continue
-            try:
-                created = services.correction_note_create(
-                    article=article,
-                    actor=request.user,
-                    note=services.NoteData(
-                        kind=note.kind,
-                        text=note.text,
-                        paragraphs=note.paragraphs or (),
-                        before=note.before,
-                        after=note.after,
-                    ),
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request, f"The note was not added: {explain(exc)}", messages.ERROR
-                )
-                formset.new_objects.remove(note)
-            else:
-                note.pk = created.pk
-
-    def _save_attributions(self, request: HttpRequest, article: Article, formset) -> None:
-        instances = formset.save(commit=False)
-        for attribution in formset.deleted_objects:
-            services.attribution_delete(attribution=attribution, actor=request.user)
-        for attribution in instances:
-            if attribution.pk is not None:
-                attribution.save()
-                continue
-            try:
-                created = services.attribution_create(
-                    article=article,
-                    actor=request.user,
-                    source=attribution.source,
-                    kind=attribution.kind,
-                    text=attribution.text,
-                    paragraph=attribution.paragraph,
-                    url=attribution.url,
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request, f"An attribution was not added: {explain(exc)}", messages.ERROR
-                )
-                formset.new_objects.remove(attribution)
-            else:
-                attribution.pk = created.pk
-
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        services.article_admin_saved(article=article, actor=request.user, created=not change)
-        # Attributions were validated against the body as it stood before this save; say so
-        # when an edit to the body left one pointing at words that are no longer there.
-        for attribution in article.attributions.all():
-            try:
-                attribution.clean()
-            except ValidationError as exc:
-                self.message_user(
-                    request,
-                    f"Check the attribution to {attribution.source}: {explain(exc)}",
-                    messages.WARNING,
-                )
+    def render_change_form(self, request: HttpRequest, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["desk_url"] = desk_url(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset) -> None:
@@ -466,7 +354,7 @@ class AttributionAdminForm(forms.ModelForm):
 
     def clean_article(self) -> Article:
         article = self.cleaned_data["article"]
-        if wording_frozen(article):
+        if readers_saw(article):
             raise ValidationError(
                 "This story is published; its attributions change only through a correction."
             )
@@ -475,7 +363,9 @@ class AttributionAdminForm(forms.ModelForm):
 
 @admin.register(Attribution)
 class AttributionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
-    """Saving validates the model through the form: the words must stand in the paragraph."""
+    """Adds, changes and deletes go through the attribution services, and only while the
+    story can be edited. The form checks the model first: the words must stand in the
+    paragraph."""
 
     form = AttributionAdminForm
     list_display = ["source", "article", "kind", "paragraph", "excerpt"]
@@ -491,31 +381,39 @@ class AttributionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     def excerpt(self, obj: Attribution) -> str:
         return short(obj.text)
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # An attribution stays with its story; what it says about the story may change.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "article"] if obj is not None else readonly
+
+    def _story_editable(self, request: HttpRequest, obj: Attribution | None) -> bool:
+        # The services' rule: a live story's attributions change through a correction.
+        return obj is None or permissions.can_edit(request.user, obj.article)
+
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not (obj and wording_frozen(obj.article)) and super().has_change_permission(
-            request, obj
-        )
+        return self._story_editable(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not (obj and wording_frozen(obj.article)) and super().has_delete_permission(
-            request, obj
-        )
+        return self._story_editable(request, obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Attribution, form, change: bool) -> None:
+        values = {
+            "actor": request.user,
+            "source": obj.source,
+            "kind": obj.kind,
+            "text": obj.text,
+            "paragraph": obj.paragraph,
+            "url": obj.url,
+        }
         if change:
-            super().save_model(request, obj, form, change)
+            services.attribution_update(attribution=obj, **values)
             return
-        created = services.attribution_create(
-            article=obj.article,
-            actor=request.user,
-            source=obj.source,
-            kind=obj.kind,
-            text=obj.text,
-            paragraph=obj.paragraph,
-            url=obj.url,
-        )
+        created = services.attribution_create(article=obj.article, **values)
         obj.pk, obj.created_at = created.pk, created.created_at
         obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Attribution) -> None:
+        services.attribution_delete(attribution=obj, actor=request.user)
 
 
 class NoteStateFilter(admin.SimpleListFilter):
@@ -545,7 +443,8 @@ class WithdrawForm(forms.Form):
 
 @admin.register(CorrectionNote)
 class CorrectionNoteAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
-    """Pending notes are editable; published or withdrawn ones are a permanent record."""
+    """Notes are added through ``correction_note_create`` and pending ones reworded through
+    ``correction_note_update``; published or withdrawn ones are a permanent record."""
 
     list_display = [
         "article",
@@ -595,6 +494,11 @@ class CorrectionNoteAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets[:1] if obj is None else fieldsets
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # A note stays on the story it was issued for.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "article"] if obj is not None else readonly
+
     def _frozen(self, obj: CorrectionNote | None) -> bool:
         return obj is not None and (obj.is_published or obj.withdrawn_at is not None)
 
@@ -610,22 +514,22 @@ class CorrectionNoteAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
     def has_withdraw_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return request.user.has_perm("articles.withdraw_correctionnote")
 
     def save_model(self, request: HttpRequest, obj: CorrectionNote, form, change: bool) -> None:
+        note = services.NoteData(
+            kind=obj.kind,
+            text=obj.text,
+            paragraphs=obj.paragraphs or (),
+            before=obj.before,
+            after=obj.after,
+            prominent=obj.prominent,
+        )
         if change:
-            super().save_model(request, obj, form, change)
+            services.correction_note_update(note=obj, actor=request.user, changes=note)
             return
         created = services.correction_note_create(
-            article=obj.article,
-            actor=request.user,
-            note=services.NoteData(
-                kind=obj.kind,
-                text=obj.text,
-                paragraphs=obj.paragraphs or (),
-                before=obj.before,
-                after=obj.after,
-            ),
+            article=obj.article, actor=request.user, note=note
         )
         obj.pk, obj._state.adding = created.pk, False
         obj.issued_by, obj.issued_at, obj.published_at = (
@@ -703,3 +607,15 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
     @admin.display(description="text")
     def excerpt(self, obj: ReviewComment) -> str:
         return short(obj.text)
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(ReadOnlyAdmin):
+    """Shared previews, as a record: minted and revoked in the desk, through the services.
+    The token itself is never stored, so it is not shown."""
+
+    list_display = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__headline"]
+    date_hierarchy = "created_at"
+    fields = ["article", "created_by", "created_at", "expires_at", "revoked_at", "revoked_by"]

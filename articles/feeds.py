@@ -134,7 +134,7 @@ class ArticleFeed(Feed):
         return f"The newest stories from {settings.SITE_NAME}, with every correction on the record."
 
     def item_title(self, article: Article) -> str:
-        if article.is_retracted:
+        if article.reader_outcome.retracted:
             return f"Retracted: {article.headline}"
         return article.headline
 

@@ -7,8 +7,8 @@ Every list that used to be written by hand is derived from ``SPEC``:
 - ``COPY_FIELDS``: what a copy editor may change on someone else's story (the words, not its
   placement).
 - ``READER_FIELDS``: everything readers see besides the body; any change to a live story
-  needs a public note or a logged reason (``corrections.analyse``), and the admin shows
-  them read-only once the story is frozen.
+  needs a public note or a logged reason (``corrections.analyse``). The admin shows every
+  field of ``SPEC`` read-only: articles change in the desk, through the services.
 - ``FIXED_ONCE_PUBLISHED``: what never changes once readers saw it, not even by correction.
 - ``snapshot(article)``: the plain-JSON record a ``Revision`` keeps, one key per field.
 - ``changes(old, new)``: what differs between two snapshots, labelled for people (revision

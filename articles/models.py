@@ -225,10 +225,6 @@ class Article(models.Model):
         return reader_outcome(self)
 
     @property
-    def is_retracted(self) -> bool:
-        return self.status == self.Status.RETRACTED
-
-    @property
     def was_updated(self) -> bool:
         return bool(
             self.updated_at

@@ -7,7 +7,7 @@ enforce; desk templates call them to decide what to show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from articles.models import Article
@@ -15,51 +15,163 @@ from articles.models import Article
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from articles.models import PreviewLink
+
 Status = Article.Status
 
 
 @dataclass(frozen=True)
 class Move:
+    """One workflow move and its side rules: the service enforces them, the desk's forms,
+    buttons and confirmation page read them; nothing restates them."""
+
     permission: str
     label: str
     event: str
+    #: What the confirmation page tells the editor the move does.
+    explanation: str
+    #: The button's tone: primary, success, warning, danger or secondary.
+    tone: str = "primary"
+    #: The actor must say why; the comment joins the story's review thread.
+    needs_comment: bool = False
+    comment_label: str = "Comment"
+    #: The story must be complete (``services.article_publish_problems``).
+    needs_ready: bool = False
+    #: Direct quotes without a source stop it, unless an editor records a reason; the
+    #: scheduler re-checks when the story falls due.
+    quote_gate: bool = False
+    #: It goes to readers without an editor's approval; the audit log says so.
+    skips_review: bool = False
+    #: It asks when (a schedule).
+    asks_time: bool = False
+    #: The comment is published to readers as the story's prominent retraction notice.
+    comment_is_notice: bool = False
+
+    @property
+    def button_class(self) -> str:
+        """The desk page's button for this move (loud tones solid, the rest outlined)."""
+        solid = self.tone in {"primary", "success"}
+        return f"btn-{self.tone}" if solid else f"btn-outline-{self.tone}"
+
+    @property
+    def confirm_class(self) -> str:
+        """The confirmation page's submit button."""
+        return f"btn-{self.tone}"
 
 
-# Who may take each move, what its button says and what the audit log calls it, keyed by
-# (from, to); "*" stands for any origin. ``Article.TRANSITIONS`` says which moves exist.
+_TO_DRAFT = "The story goes back to draft, where its reporter can change it again."
+_SCHEDULE = Move(
+    "articles.publish_article",
+    "Schedule",
+    "article.schedule",
+    explanation="The story goes live by itself at the time you choose.",
+    needs_ready=True,
+    quote_gate=True,
+    asks_time=True,
+)
+_PUBLISH = Move(
+    "articles.publish_article",
+    "Publish now",
+    "article.publish",
+    explanation="The story goes live on the public site now.",
+    tone="success",
+    needs_ready=True,
+    quote_gate=True,
+)
+_SKIPPING = " It skips review: the log records that an editor published it unreviewed."
+
+# Who may take each move, what its button says, what the audit log calls it and its side
+# rules, keyed by (from, to); "*" stands for any other origin. ``Article.TRANSITIONS`` says
+# which moves exist; ``tests/articles/test_permissions.py`` checks each has an entry here.
 MOVES: dict[tuple[str, str], Move] = {
-    ("*", Status.IN_REVIEW): Move("articles.submit_article", "Submit for review", "article.submit"),
+    ("*", Status.IN_REVIEW): Move(
+        "articles.submit_article",
+        "Submit for review",
+        "article.submit",
+        explanation="The story goes to the editors’ review queue. Copy editors may tidy "
+        "the wording while it is there.",
+        needs_ready=True,
+    ),
     (Status.IN_REVIEW, Status.DRAFT): Move(
-        "articles.submit_article", "Withdraw from review", "article.withdraw_review"
+        "articles.submit_article",
+        "Withdraw from review",
+        "article.withdraw_review",
+        explanation=_TO_DRAFT,
+        tone="secondary",
     ),
     (Status.CHANGES_REQUESTED, Status.DRAFT): Move(
-        "articles.submit_article", "Back to draft", "article.back_to_draft"
+        "articles.submit_article",
+        "Back to draft",
+        "article.back_to_draft",
+        explanation=_TO_DRAFT,
+        tone="secondary",
     ),
     ("*", Status.CHANGES_REQUESTED): Move(
-        "articles.review_article", "Request changes", "article.request_changes"
+        "articles.review_article",
+        "Request changes",
+        "article.request_changes",
+        explanation="The story goes back to its reporter. Say what needs to change: your "
+        "comment appears with the story’s review comments.",
+        tone="warning",
+        needs_comment=True,
+        comment_label="What needs to change?",
     ),
     (Status.IN_REVIEW, Status.APPROVED): Move(
-        "articles.review_article", "Approve", "article.approve"
+        "articles.review_article",
+        "Approve",
+        "article.approve",
+        explanation="The story is approved and waits for an editor to schedule or publish it.",
+        needs_ready=True,
     ),
+    # Unscheduling only takes it off the clock: it was approved, and asks nothing again.
     (Status.SCHEDULED, Status.APPROVED): Move(
-        "articles.publish_article", "Unschedule", "article.unschedule"
+        "articles.publish_article",
+        "Unschedule",
+        "article.unschedule",
+        explanation="The story comes off the schedule and waits, approved, for an editor to "
+        "schedule or publish it.",
+        tone="secondary",
     ),
-    ("*", Status.SCHEDULED): Move("articles.publish_article", "Schedule", "article.schedule"),
-    ("*", Status.PUBLISHED): Move("articles.publish_article", "Publish now", "article.publish"),
-    (Status.UNPUBLISHED, Status.PUBLISHED): Move(
-        "articles.publish_article", "Republish", "article.republish"
+    (Status.APPROVED, Status.SCHEDULED): _SCHEDULE,
+    ("*", Status.SCHEDULED): replace(
+        _SCHEDULE, skips_review=True, explanation=_SCHEDULE.explanation + _SKIPPING
     ),
-    ("*", Status.UNPUBLISHED): Move("articles.publish_article", "Unpublish", "article.unpublish"),
-    ("*", Status.RETRACTED): Move("articles.retract_article", "Retract", "article.retract"),
+    (Status.APPROVED, Status.PUBLISHED): _PUBLISH,
+    (Status.SCHEDULED, Status.PUBLISHED): _PUBLISH,
+    ("*", Status.PUBLISHED): replace(
+        _PUBLISH, skips_review=True, explanation=_PUBLISH.explanation + _SKIPPING
+    ),
+    (Status.UNPUBLISHED, Status.PUBLISHED): replace(
+        _PUBLISH,
+        label="Republish",
+        event="article.republish",
+        explanation="The story goes back on the public site as it was when it came down.",
+    ),
+    ("*", Status.UNPUBLISHED): Move(
+        "articles.publish_article",
+        "Unpublish",
+        "article.unpublish",
+        explanation="The story comes off the public site; readers get a notice that it was "
+        "taken down (410 Gone). Say why: the reason is kept in the story’s history.",
+        tone="danger",
+        needs_comment=True,
+        comment_label="Why?",
+    ),
+    ("*", Status.RETRACTED): Move(
+        "articles.retract_article",
+        "Retract",
+        "article.retract",
+        explanation="The story is retracted for good: readers see it under a retraction "
+        "notice and it can no longer be changed.",
+        tone="danger",
+        needs_comment=True,
+        comment_label="Retraction notice (readers see this above the story)",
+        comment_is_notice=True,
+    ),
 }
 
 # Moves a reporter makes on their own work; others need ``edit_any_article`` to make them.
 OWN_WORK_PERMISSIONS = {"articles.submit_article"}
-
-
-# Statuses whose wording no plain edit may change: readers saw them. Published stories change
-# through ``services.article_correct``; unpublished and retracted ones do not change.
-FROZEN_STATUSES = frozenset({Status.PUBLISHED, Status.UNPUBLISHED, Status.RETRACTED})
 
 
 def move(source: str, target: str) -> Move:
@@ -72,7 +184,12 @@ def is_own(user: AbstractBaseUser, article: Article) -> bool:
         return False
     if article.created_by_id == user.pk:
         return True
-    return any(b.author.user_id == user.pk for b in article.bylines.all())
+    # A desk page asks this many times per story: read the bylines it loaded with their
+    # authors (``ArticleQuerySet.with_desk_data``) when it did, else ask the database once.
+    bylines = getattr(article, "_prefetched_objects_cache", {}).get("bylines")
+    if bylines is not None and all(type(b).author.is_cached(b) for b in bylines):
+        return any(b.author.user_id == user.pk for b in bylines)
+    return article.bylines.filter(author__user_id=user.pk).exists()
 
 
 def can_take(user: AbstractBaseUser | None, article: Article, target: str) -> bool:
@@ -89,11 +206,11 @@ def can_take(user: AbstractBaseUser | None, article: Article, target: str) -> bo
     return True
 
 
-def available_moves(user: AbstractBaseUser, article: Article) -> list[tuple[str, str]]:
-    """(target status, button label) for every move this user may take now."""
+def available_moves(user: AbstractBaseUser, article: Article) -> list[tuple[str, Move]]:
+    """(target status, the move) for every move this user may take now, in workflow order."""
     order = list(Status.values)
     return [
-        (target, move(article.status, target).label)
+        (target, move(article.status, target))
         for target in sorted(article.TRANSITIONS.get(article.status, ()), key=order.index)
         if can_take(user, article, target)
     ]
@@ -105,7 +222,7 @@ def can_edit(user: AbstractBaseUser | None, article: Article) -> bool:
     Published and unpublished stories change only through a correction (the integrity
     workflow), never by a plain edit.
     """
-    if article.status in FROZEN_STATUSES:
+    if article.status in Status.FROZEN:
         return False
     if user is None or user.has_perm("articles.edit_any_article"):
         return True
@@ -146,3 +263,31 @@ def in_the_room(user: AbstractBaseUser, article: Article) -> bool:
 
 def can_view_in_desk(user: AbstractBaseUser, article: Article) -> bool:
     return Article.objects.for_desk(user).filter(pk=article.pk).exists()
+
+
+def can_share_preview(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Whether ``user`` may mint a shared preview link for ``article`` now (None is the system).
+
+    Only for a story readers cannot read yet (never published, or its time has not come):
+    a published story has its own URL, and one that was taken down or retracted must not be
+    passed around. Holders of ``share_preview`` share their own stories; others' stories
+    need ``edit_any_article`` too.
+    """
+    from articles.visibility import reader_outcome
+
+    if reader_outcome(article).status_code != 404:
+        return False
+    if user is None:
+        return True
+    if not user.has_perm("articles.share_preview"):
+        return False
+    return user.has_perm("articles.edit_any_article") or is_own(user, article)
+
+
+def can_revoke_preview(user: AbstractBaseUser | None, link: PreviewLink) -> bool:
+    """Whether ``user`` may revoke ``link``: whoever made it, or an editor of any story."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return link.created_by_id == user.pk or user.has_perm("articles.edit_any_article")

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from articles.exceptions import ImmutableRecordError
-from articles.visibility import gone_q, published_q
+from articles.visibility import published_q
 
 __all__ = [
     "ArticleQuerySet",
@@ -31,10 +31,6 @@ class ArticleQuerySet(models.QuerySet):
     def indexable(self) -> ArticleQuerySet:
         """Published stories whose page search engines may index (what sitemaps list)."""
         return self.filter(published_q(indexable=True))
-
-    def withdrawn(self) -> ArticleQuerySet:
-        """Stories readers once saw and the newsroom took down: they answer 410 Gone."""
-        return self.filter(gone_q())
 
     def for_desk(self, user) -> ArticleQuerySet:
         """Articles a desk user may open: everything for editors and copy editors; a
@@ -62,6 +58,25 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("section")
             .defer("body_text", "search_vector")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+        )
+
+    def with_desk_data(self) -> ArticleQuerySet:
+        """What the desk's per-story permission checks read: the section and the bylines
+        with their authors (``permissions.is_own``), in a fixed number of queries."""
+        return self.with_list_data()
+
+    def with_editor_data(self) -> ArticleQuerySet:
+        """Everything the desk editor reads about its story, each relation loaded once:
+        bylines with authors (permission checks, byline forms), blocks (body forms,
+        paragraph numbers, the quote finder, the publish checks), attributions with their
+        sources, and tags. One query for the article and one for each of the four, however
+        many bylines, blocks and attributions the story has."""
+        from articles.models import Attribution
+
+        return self.with_desk_data().prefetch_related(
+            "blocks",
+            Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+            "tags",
         )
 
     def with_page_data(self) -> ArticleQuerySet:

@@ -11,6 +11,7 @@ from articles.forms import SearchForm
 from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
 from articles.search import search as search_articles
 from articles.search import with_snippets
+from articles.visibility import reader_outcome
 
 PAGE_SIZE = 20
 
@@ -34,13 +35,16 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    article = Article.objects.published().with_page_data().filter(slug=slug).first()
-    if article is None:
-        gone = Article.objects.withdrawn().filter(slug=slug).first()
-        if gone is None:
-            raise Http404("No such story.")
-        return render(request, "articles/gone.html", {"article": gone}, status=410)
-    return render(request, "articles/article.html", {"article": article})
+    """The story, as ``articles.visibility.reader_outcome`` says a reader gets it."""
+    article = Article.objects.with_page_data().filter(slug=slug).first()
+    outcome = reader_outcome(article) if article is not None else None
+    if outcome is None or outcome.status_code == 404:
+        raise Http404("No such story.")
+    if outcome.gone:
+        return render(
+            request, "articles/gone.html", {"article": article, "outcome": outcome}, status=410
+        )
+    return render(request, "articles/article.html", {"article": article, "outcome": outcome})
 
 
 def author(request: HttpRequest, slug: str) -> HttpResponse:

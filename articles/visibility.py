@@ -81,17 +81,6 @@ def published_q(prefix: str = "", *, indexable: bool = False) -> Q:
     )
 
 
-def gone_q(prefix: str = "") -> Q:
-    """``reader_outcome(article).gone`` as a database condition."""
-    Status = _statuses()
-    return Q(
-        **{
-            f"{prefix}status__in": sorted(Status.GONE),
-            f"{prefix}first_published_at__isnull": False,
-        }
-    )
-
-
 @dataclass(frozen=True)
 class PreviewOutcome:
     """What a shared preview link shows: the story, the live page, or that it is dead."""

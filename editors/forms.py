@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
+from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.forms import TagField
 
 from articles import body
@@ -18,6 +21,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.permissions import Move
 from articles.services import (
     EDITABLE_FIELDS,
     ArticleChanges,
@@ -26,33 +30,52 @@ from articles.services import (
     NoteData,
 )
 
+#: The article's own fields as the model declares them (labels, lengths, choices, help
+#: text), for exactly the names the field spec puts on the form (``fields.FORM_FIELDS``).
+ArticleModelFields = DeclarativeFieldsMetaclass(
+    "ArticleModelFields",
+    (forms.Form,),
+    forms.fields_for_model(
+        Article,
+        fields=EDITABLE_FIELDS,
+        widgets={"dek": forms.Textarea(attrs={"rows": 2})},
+        # Says what is wrong with a refused upload (HEIC, too many pixels...), not "invalid".
+        field_classes={"lead_image": ImageUploadField},
+    ),
+)
 
-class ArticleForm(forms.ModelForm):
-    """The article's own fields; the body and bylines come in formsets beside it."""
+
+class ArticleForm(ArticleModelFields):
+    """The article's own fields; the body and bylines come in formsets beside it.
+
+    A plain form, never bound to an article: the stored values come in as ``initial``
+    (``article_initial``), which is also what an untouched lead image and the locked fields
+    keep. The service validates the whole story (a slug another story has is its error).
+    """
 
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     tags = TagField(required=False, help_text="Comma-separated.")
     message = forms.CharField(label="What changed (optional)", required=False, max_length=300)
 
-    class Meta:
-        model = Article
-        fields = list(EDITABLE_FIELDS)
-        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
-        # Says what is wrong with a refused upload (HEIC, too many pixels...), not just "invalid".
-        field_classes = {"lead_image": ImageUploadField}
-
     def __init__(self, *args, locked: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["slug"].help_text = "Leave empty to make one from the headline."
-        if self.instance.pk:
-            self.initial.setdefault("tags", ", ".join(sorted(self.instance.tags.names())))
         for name in locked & set(self.fields):
             self.fields[name].disabled = True
 
     def clean_slug(self):
-        slug = self.cleaned_data.get("slug")
-        return slug or self.instance.slug or ""
+        # Empty keeps the story's slug; a new story gets one from its headline.
+        return self.cleaned_data.get("slug") or self.initial.get("slug") or ""
+
+
+def article_initial(article: Article) -> dict:
+    """The stored story as ``ArticleForm``'s initial data: its form fields (the section as
+    its id, the lead image as the stored file) and its tags, read from what is loaded."""
+    return {
+        **model_to_dict(article, fields=EDITABLE_FIELDS),
+        "tags": ", ".join(sorted(tag.name for tag in article.tags.all())),
+    }
 
 
 class BlockForm(forms.Form):
@@ -103,8 +126,25 @@ class BylineForm(forms.Form):
     author = forms.ModelChoiceField(queryset=Author.objects.all(), required=False)
 
 
+class BaseBylineFormSet(forms.BaseFormSet):
+    """Every byline form offers the same authors: the formset lists them once, when a form
+    is first rendered, not once per form. Each choice is still checked against the
+    database when posted."""
+
+    @cached_property
+    def author_choices(self) -> list:
+        # iter(): list() would first ask the iterator's length, a COUNT query of its own.
+        return list(iter(self.form.base_fields["author"].choices))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["author"].choices = lambda: self.author_choices
+
+
 BlockFormSet = formset_factory(BlockForm, extra=2, can_order=True, can_delete=True)
-BylineFormSet = formset_factory(BylineForm, extra=1, can_order=True, can_delete=True)
+BylineFormSet = formset_factory(
+    BylineForm, formset=BaseBylineFormSet, extra=1, can_order=True, can_delete=True
+)
 
 
 def _ordered(formset) -> list:
@@ -130,8 +170,7 @@ def block_initial(article: Article) -> list[dict]:
 
 def byline_initial(article: Article) -> list[dict]:
     return [
-        {"author": b.author_id, "ORDER": i}
-        for i, b in enumerate(article.bylines.select_related("author"), start=1)
+        {"author": b.author_id, "ORDER": i} for i, b in enumerate(article.bylines.all(), start=1)
     ]
 
 
@@ -139,7 +178,7 @@ def changes_from_forms(form: ArticleForm, blocks: BlockFormSet, bylines: BylineF
     """Turn the three validated forms into the service's ``ArticleChanges``."""
     fields = {
         name: form.cleaned_data[name]
-        for name in form.Meta.fields
+        for name in EDITABLE_FIELDS
         if name in form.cleaned_data and not form.fields[name].disabled
     }
     if fields.get("lead_image") is None:
@@ -179,23 +218,16 @@ class TransitionForm(forms.Form):
         help_text="Your local newsroom time.",
     )
 
-    def __init__(self, *args, target: str, needs_override: bool = False, **kwargs):
+    def __init__(self, *args, move: Move, needs_override: bool = False, **kwargs):
+        """The fields a move asks for, read from its side rules (``permissions.Move``)."""
         super().__init__(*args, **kwargs)
-        self.target = target
-        if target == Article.Status.SCHEDULED:
+        if move.asks_time:
             self.fields["at"].required = True
             self.initial.setdefault("at", timezone.localtime() + timezone.timedelta(hours=1))
         else:
             del self.fields["at"]
-        if target in {
-            Article.Status.CHANGES_REQUESTED,
-            Article.Status.UNPUBLISHED,
-            Article.Status.RETRACTED,
-        }:
-            self.fields["comment"].required = True
-            self.fields["comment"].label = "Why?"
-        if target == Article.Status.RETRACTED:
-            self.fields["comment"].label = "Retraction notice (readers see this above the story)"
+        self.fields["comment"].required = move.needs_comment
+        self.fields["comment"].label = move.comment_label
         if needs_override:
             self.fields["override_reason"] = forms.CharField(
                 label="Publish without attributing them, because…",

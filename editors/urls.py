@@ -49,6 +49,11 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/preview/", articles.article_preview, name="article_preview"),
     path("articles/<int:pk>/share/", articles.preview_link_create, name="preview_link_create"),
+    path(
+        "articles/<int:pk>/share/<int:link_id>/revoke/",
+        articles.preview_link_revoke,
+        name="preview_link_revoke",
+    ),
     path("sources/", sources.source_list, name="source_list"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/<int:pk>/merge/", sources.source_merge, name="source_merge"),

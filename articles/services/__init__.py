@@ -4,6 +4,7 @@
 - ``editing``: creating and editing unpublished articles, restoring revisions, comments;
 - ``workflow``: status changes (``article_transition`` and its named moves);
 - ``correcting``: corrections to live stories, correction notes;
+- ``saving``: the desk's save, routed to a draft edit or a correction (``article_save``);
 - ``sources``: sources, attributions and quote-finder suggestions.
 
 Every function here checks the actor's permission (``actor=None`` means the system: a
@@ -25,21 +26,30 @@ from articles.services.correcting import (
     CorrectionChoice,
     article_correct,
     correction_note_create,
+    correction_note_update,
     correction_note_withdraw,
 )
 from articles.services.editing import (
     COPY_FIELDS,
     EDITABLE_FIELDS,
     ArticleChanges,
-    article_admin_saved,
     article_create,
     article_update,
     comment_create,
     revision_restore,
 )
+from articles.services.previews import (
+    PREVIEW_LIFETIME,
+    preview_link_create,
+    preview_link_for_token,
+    preview_link_revoke,
+)
+from articles.services.saving import SaveOutcome, SaveResult, article_save
 from articles.services.sources import (
+    SourceData,
     attribution_create,
     attribution_delete,
+    attribution_update,
     source_create,
     source_merge,
     suggestion_accept,
@@ -61,12 +71,15 @@ from articles.services.workflow import (
 __all__ = [
     "COPY_FIELDS",
     "EDITABLE_FIELDS",
+    "PREVIEW_LIFETIME",
     "ArticleChanges",
     "BlockData",
     "CorrectionChoice",
     "NoteData",
+    "SaveOutcome",
+    "SaveResult",
+    "SourceData",
     "Status",
-    "article_admin_saved",
     "article_approve",
     "article_correct",
     "article_create",
@@ -75,6 +88,7 @@ __all__ = [
     "article_publish_problems",
     "article_request_changes",
     "article_retract",
+    "article_save",
     "article_schedule",
     "article_snapshot",
     "article_submit",
@@ -83,10 +97,15 @@ __all__ = [
     "article_update",
     "attribution_create",
     "attribution_delete",
+    "attribution_update",
     "comment_create",
     "correction_note_create",
+    "correction_note_update",
     "correction_note_withdraw",
     "latest_revision_number",
+    "preview_link_create",
+    "preview_link_for_token",
+    "preview_link_revoke",
     "revision_create",
     "revision_restore",
     "source_create",

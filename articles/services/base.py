@@ -148,9 +148,5 @@ def _write_bylines(article: Article, authors: Iterable[Author]) -> None:
         Byline.objects.create(article=article, author=author, position=position)
 
 
-# Statuses in which readers can read the story (a retracted one under its notice).
-_LIVE = {Status.PUBLISHED, Status.RETRACTED}
-
-
 def latest_revision_number(article: Article) -> int:
     return article.revisions.aggregate(n=Max("number"))["n"] or 0

@@ -22,7 +22,6 @@ from articles.models import (
     Revision,
 )
 from articles.services.base import (
-    _LIVE,
     NoteData,
     _event,
     _require,
@@ -208,8 +207,25 @@ def correction_note_create(
     edit the draft may add it; it goes public only when an editor publishes the story.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status in _LIVE or not permissions.can_edit(actor, article):
+    if article.status in Article.Status.READABLE or not permissions.can_edit(actor, article):
         _require(actor, "articles.correct_article")
+    return issue_note(
+        article=article, actor=actor, note=note, issued_at=issued_at, revision=revision
+    )
+
+
+def issue_note(
+    *,
+    article: Article,
+    actor: AbstractBaseUser | None,
+    note: NoteData,
+    issued_at: datetime | None = None,
+    revision: Revision | None = None,
+) -> CorrectionNote:
+    """Write a note once the caller has checked the actor may: ``correction_note_create``,
+    or a move whose notice is part of it (a retraction). Call inside its transaction, with
+    the article row locked. Public at once on a story readers can read."""
+    live = article.status in Article.Status.READABLE
     when = issued_at or timezone.now()
     correction = CorrectionNote(
         article=article,
@@ -220,13 +236,13 @@ def correction_note_create(
         after=note.after,
         issued_by=actor,
         issued_at=when,
-        published_at=when if article.status in _LIVE else None,
+        published_at=when if live else None,
         prominent=note.prominent,
         revision=revision,
     )
     correction.full_clean()
     correction.save()
-    if article.status in _LIVE:
+    if live:
         article.updated_at = max(when, article.updated_at or when)
         article.save(update_fields=["updated_at", "modified_at"])
     _event(
@@ -243,9 +259,15 @@ def correction_note_create(
 def correction_note_withdraw(
     *, note: CorrectionNote, actor: AbstractBaseUser, reason: str
 ) -> CorrectionNote:
-    """Take a note down from the reader site. Admins only; the note and the trace stay."""
-    if not getattr(actor, "is_superuser", False):
-        raise EditorialPermissionDenied("Only an administrator may withdraw a correction note.")
+    """Take a note down from the reader site; the note and the trace stay.
+
+    Needs ``articles.withdraw_correctionnote``: administrators hold it, and it is granted to
+    no desk role, so withdrawing stays a deliberate, separate right.
+    """
+    if actor is None or not actor.has_perm("articles.withdraw_correctionnote"):
+        raise EditorialPermissionDenied(
+            "You may not withdraw correction notes (articles.withdraw_correctionnote)."
+        )
     if not reason.strip():
         raise InvalidTransition("Say why the note is withdrawn.")
     note = CorrectionNote.objects.select_for_update().get(pk=note.pk)
@@ -263,4 +285,47 @@ def correction_note_withdraw(
         data={"note": note.pk, "text": note.text},
     )
     note.refresh_from_db()
+    return note
+
+
+@transaction.atomic
+def correction_note_update(
+    *, note: CorrectionNote, actor: AbstractBaseUser | None, changes: NoteData
+) -> CorrectionNote:
+    """Reword a pending note: one on a story readers have not read yet, not yet public.
+
+    A published note never changes (``InvalidTransition``): withdraw it and issue a new one.
+    Whoever may add a note to the draft may change it: someone who may edit the draft, or a
+    holder of ``correct_article``. The audit log names the changed fields; an update that
+    changes nothing writes nothing.
+    """
+    note = CorrectionNote.objects.select_for_update().get(pk=note.pk)
+    if note.is_published:
+        raise InvalidTransition("A published note never changes; withdraw it and issue a new one.")
+    if note.withdrawn_at is not None:
+        raise InvalidTransition("A withdrawn note is kept as it was withdrawn.")
+    article = Article.objects.select_for_update().get(pk=note.article_id)
+    if article.status in Article.Status.READABLE or not permissions.can_edit(actor, article):
+        _require(actor, "articles.correct_article")
+    names = ["kind", "text", "paragraphs", "before", "after", "prominent"]
+    before = {name: getattr(note, name) for name in names}
+    note.article = article
+    note.kind = changes.kind
+    note.text = changes.text.strip()
+    note.paragraphs = list(changes.paragraphs)
+    note.before = changes.before
+    note.after = changes.after
+    note.prominent = changes.prominent
+    note.full_clean()  # also puts the paragraph numbers in order
+    changed = [name for name in names if getattr(note, name) != before[name]]
+    if not changed:
+        return note
+    note.save()
+    _event(
+        article=article,
+        action="correction.update",
+        actor=actor,
+        message=note.text,
+        data={"note": note.pk, "changed": changed, "paragraphs": note.paragraphs},
+    )
     return note

@@ -1,5 +1,5 @@
 """Creating and editing articles that readers have not seen yet, with optimistic
-concurrency; restoring revisions; review comments; recording admin saves."""
+concurrency; restoring revisions; review comments."""
 
 from __future__ import annotations
 
@@ -36,22 +36,6 @@ from articles.services.base import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-
-@transaction.atomic
-def article_admin_saved(*, article: Article, actor: AbstractBaseUser, created: bool) -> Revision:
-    """Record an edit made in the Django admin: a revision and an audit event (which also
-    tells the search index and the page cache). The admin freezes published wording."""
-    revision = revision_create(
-        article=article, actor=actor, message="Created in admin" if created else "Edited in admin"
-    )
-    _event(
-        article=article,
-        action="article.admin_create" if created else "article.admin_edit",
-        actor=actor,
-        data={"revision": revision.number},
-    )
-    return revision
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -23,12 +24,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
+@dataclass(frozen=True)
+class SourceData:
+    """A source to create with the attribution that first cites it."""
+
+    name: str
+    kind: str = Source.Kind.PERSON
+    role: str = ""
+
+
 @transaction.atomic
 def attribution_create(
     *,
     article: Article,
     actor: AbstractBaseUser | None,
-    source: Source,
+    source: Source | None = None,
+    new_source: SourceData | None = None,
     kind: str,
     text: str,
     paragraph: int | None,
@@ -36,26 +47,90 @@ def attribution_create(
 ) -> Attribution:
     """Tie words in the body to their source; the words must stand in that paragraph.
 
-    On a story that is live, only someone who may correct it may add sources to it.
+    The source is an existing one (``source``) or a new one (``new_source``), never both. A
+    new source is created in the same transaction, so an attribution that is refused leaves
+    no source behind. On a story that is live, only someone who may correct it may add
+    sources to it.
     """
+    if source is None and new_source is None:
+        raise InvalidTransition("Choose a source or name a new one.")
+    if source is not None and new_source is not None:
+        raise InvalidTransition("Choose a source or name a new one, not both.")
     _require(actor, "articles.add_attribution")
     if actor is not None and not (
         permissions.can_edit(actor, article)
         or (article.is_published and actor.has_perm("articles.correct_article"))
     ):
         raise EditorialPermissionDenied("You may not add attributions to this article now.")
+    if new_source is not None:
+        source = source_create(
+            actor=actor, name=new_source.name, kind=new_source.kind, role=new_source.role
+        )
     attribution = Attribution(
         article=article, source=source, kind=kind, text=text.strip(), paragraph=paragraph, url=url
     )
     attribution.full_clean()
     attribution.save()
+    data: dict[str, Any] = {
+        "attribution": attribution.pk,
+        "source": source.name,
+        "paragraph": paragraph,
+    }
+    if new_source is not None:
+        data["new_source"] = True
+    _event(article=article, action="attribution.create", actor=actor, data=data)
+    return attribution
+
+
+@transaction.atomic
+def attribution_update(
+    *,
+    attribution: Attribution,
+    actor: AbstractBaseUser | None,
+    source: Source,
+    kind: str,
+    text: str,
+    paragraph: int | None,
+    url: str = "",
+) -> Attribution:
+    """Change an attribution: its source, kind, words, paragraph or link.
+
+    Only while the story can still be edited (``permissions.can_edit``): a live story's
+    attributions change through a correction, which carries them along with its words. The
+    audit log records each changed field before and after; an update that changes nothing
+    writes nothing.
+    """
+    _require(actor, "articles.change_attribution")
+    current = Attribution.objects.select_for_update().get(pk=attribution.pk)
+    article = Article.objects.select_for_update().get(pk=current.article_id)
+    if not permissions.can_edit(actor, article):
+        if article.status in Article.Status.FROZEN:
+            raise EditorialPermissionDenied(
+                "Readers saw this story: its attributions change through a correction."
+            )
+        raise EditorialPermissionDenied("You may not change this article's attributions now.")
+    changes: dict[str, dict[str, Any]] = {}
+    if current.source_id != source.pk:
+        changes["source"] = {"from": current.source.name, "to": source.name}
+    wanted = {"kind": kind, "text": text.strip(), "paragraph": paragraph, "url": url}
+    for name, value in wanted.items():
+        if getattr(current, name) != value:
+            changes[name] = {"from": getattr(current, name), "to": value}
+    if not changes:
+        return current
+    current.source = source
+    for name, value in wanted.items():
+        setattr(current, name, value)
+    current.article = article
+    current.full_clean()
+    current.save()
     _event(
         article=article,
-        action="attribution.create",
+        action="attribution.update",
         actor=actor,
-        data={"attribution": attribution.pk, "source": source.name, "paragraph": paragraph},
+        data={"attribution": current.pk, "source": current.source.name, "changes": changes},
     )
-    return attribution
+    return current
 
 
 @transaction.atomic
@@ -117,20 +192,44 @@ def suggestion_accept(
     source_id: int | None = None,
     role: str = "",
 ) -> Attribution:
-    """Accept a quote-finder suggestion: the Source (found or created) and the Attribution."""
+    """Accept a quote-finder suggestion: the Source and the Attribution.
+
+    The source is the one suggested by id, else the one that goes by that name or alias
+    (whatever the case), else a new one, created with the attribution.
+    """
     source = Source.objects.filter(pk=source_id).first() if source_id else None
     if source is None:
-        source = Source.objects.filter(name__iexact=source_name.strip()).first()
-    if source is None:
-        source = source_create(actor=actor, name=source_name, kind=source_kind, role=role)
+        source = _source_named(source_name)
     return attribution_create(
         article=article,
         actor=actor,
         source=source,
+        new_source=(None if source else SourceData(name=source_name, kind=source_kind, role=role)),
         kind=attribution_kind,
         text=text,
         paragraph=paragraph,
     )
+
+
+def _source_named(name: str) -> Source | None:
+    """The source called ``name``, or going by it as an alias, ignoring case and spacing."""
+    wanted = _folded(name)
+    if not wanted:
+        return None
+    source = Source.objects.filter(name__iexact=" ".join(name.split())).first()
+    if source is not None:
+        return source
+    # NOTE: aliases are a JSON list, and no lookup compares its items ignoring case on both
+    # SQLite and PostgreSQL; the quote finder reads every source's aliases too (selectors).
+    for pk, aliases in Source.objects.values_list("pk", "aliases"):
+        names = [aliases] if isinstance(aliases, str) else aliases or []
+        if any(isinstance(alias, str) and _folded(alias) == wanted for alias in names):
+            return Source.objects.get(pk=pk)
+    return None
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from articles.models import (
     ReviewComment,
 )
 from articles.services.base import NoteData, Status, _event, revision_create
-from articles.services.correcting import correction_note_create
+from articles.services.correcting import issue_note
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -42,10 +42,40 @@ def article_publish_problems(article: Article) -> list[str]:
     return problems
 
 
-# Moves that need a complete article, and moves that need a reason from the actor.
-_READY_FOR = {Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
-_NEEDS_COMMENT = {Status.CHANGES_REQUESTED, Status.UNPUBLISHED, Status.RETRACTED}
-_SKIPS_REVIEW_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
+def _quote_gate(
+    article: Article, actor: AbstractBaseUser | None, override_reason: str
+) -> dict | None:
+    """The unattributed-quote gate: None when every direct quote has a source, else the
+    override to log. Raises ``UnattributedQuotes`` when there is no reason to publish anyway.
+
+    The scheduler (``actor`` None) publishes on behalf of whoever scheduled the story: the
+    override they gave then covers the quotes they saw, and nothing added since.
+    """
+    missing = selectors.unattributed_quotes(article)
+    if not missing:
+        return None
+    reason = override_reason.strip()
+    if not reason and actor is None:
+        reason = _override_given_when_scheduled(article, missing)
+    if not reason:
+        raise UnattributedQuotes(missing)
+    return {
+        "reason": reason,
+        "quotes": [{"paragraph": f.paragraph, "text": f.text} for f in missing],
+    }
+
+
+def _override_given_when_scheduled(article: Article, missing: list) -> str:
+    scheduled = (
+        article.events.filter(action=permissions.move(Status.APPROVED, Status.SCHEDULED).event)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    override = (scheduled.data if scheduled else {}).get("unattributed_override") or {}
+    covered = {(q["paragraph"], q["text"]) for q in override.get("quotes", ())}
+    if override and all((f.paragraph, f.text) in covered for f in missing):
+        return f"Given when it was scheduled: {override['reason']}"
+    return ""
 
 
 @transaction.atomic
@@ -61,14 +91,17 @@ def article_transition(
 ) -> Article:
     """Move an article along the workflow: the one write path for status changes.
 
-    Checks that the move exists and that the actor may take it, validates the article,
-    then writes the new status, a Revision, an ArticleEvent and (when given) the comment as
-    a review comment, in one transaction. ``at`` is the publication time for a schedule, or
-    the first-publication time to record for a publish (an import of an older story).
+    Checks that the move exists and that the actor may take it, then the move's side rules
+    (``permissions.Move``: a comment, a complete article, the quote gate), and writes the new
+    status, a Revision, an ArticleEvent and (when given) the comment as a review comment, in
+    one transaction. ``at`` is the publication time for a schedule, or the first-publication
+    time to record for a publish (an import of an older story).
 
-    A person cannot schedule or publish a story with unattributed direct quotes unless they
-    hold ``publish_article`` and give ``override_reason``, which the audit log keeps. A
-    retraction publishes the comment as a prominent retraction note.
+    Nobody schedules or publishes a story with unattributed direct quotes without a reason
+    the audit log keeps (only a holder of ``publish_article`` gets that far); the scheduler
+    re-runs the gate when a story falls due. A system publish of imported copy (``actor``
+    None, not from the schedule) is not gated. A retraction publishes the comment as a
+    prominent retraction note.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     previous = article.status
@@ -81,24 +114,19 @@ def article_transition(
     if not permissions.can_take(actor, article, to):
         raise EditorialPermissionDenied(f"You may not {step.label.lower()} this article.")
     comment = comment.strip()
-    if to in _NEEDS_COMMENT and not comment:
+    if step.needs_comment and not comment:
         raise InvalidTransition(f"Say why: “{step.label}” needs a comment.")
-    if to in _READY_FOR and not (previous == Status.SCHEDULED and to == Status.APPROVED):
+    if step.needs_ready:
         problems = article_publish_problems(article)
         if problems:
             raise InvalidTransition(problems)
 
     now = timezone.now()
     data: dict[str, Any] = {}
-    if to in {Status.SCHEDULED, Status.PUBLISHED} and actor is not None:
-        missing = selectors.unattributed_quotes(article)
-        if missing and not override_reason.strip():
-            raise UnattributedQuotes(missing)
-        if missing:
-            data["unattributed_override"] = {
-                "reason": override_reason.strip(),
-                "quotes": [{"paragraph": f.paragraph, "text": f.text} for f in missing],
-            }
+    if step.quote_gate and (actor is not None or previous == Status.SCHEDULED):
+        override = _quote_gate(article, actor, override_reason)
+        if override:
+            data["unattributed_override"] = override
     if to == Status.SCHEDULED:
         if at is None or at <= now:
             raise InvalidTransition("Choose a publication time in the future.")
@@ -112,17 +140,26 @@ def article_transition(
         article.corrections.filter(published_at__isnull=True).update(published_at=when)
     elif previous == Status.SCHEDULED:
         article.scheduled_at = None
-    if to in {Status.SCHEDULED, Status.PUBLISHED} and previous in _SKIPS_REVIEW_FROM:
+    if step.skips_review:
         data["skipped_review"] = True
 
     article.status = to
+    article.held_reason = ""
     article.save(
-        update_fields=["status", "scheduled_at", "first_published_at", "updated_at", "modified_at"]
+        update_fields=[
+            "status",
+            "scheduled_at",
+            "first_published_at",
+            "updated_at",
+            "held_reason",
+            "modified_at",
+        ]
     )
     revision = revision_create(article=article, actor=actor, message=comment or step.label)
     data["revision"] = revision.number
-    if to == Status.RETRACTED:
-        note = correction_note_create(
+    if step.comment_is_notice:
+        # The move's own permission covers its notice (retracting needs no correct_article).
+        note = issue_note(
             article=article,
             actor=actor,
             note=NoteData(kind=CorrectionNote.Kind.RETRACTION, text=comment, prominent=True),
@@ -160,10 +197,20 @@ def article_approve(*, article: Article, actor: AbstractBaseUser, comment: str =
 
 
 def article_schedule(
-    *, article: Article, actor: AbstractBaseUser, at: datetime, comment: str = ""
+    *,
+    article: Article,
+    actor: AbstractBaseUser,
+    at: datetime,
+    comment: str = "",
+    override_reason: str = "",
 ) -> Article:
     return article_transition(
-        article=article, actor=actor, to=Status.SCHEDULED, at=at, comment=comment
+        article=article,
+        actor=actor,
+        to=Status.SCHEDULED,
+        at=at,
+        comment=comment,
+        override_reason=override_reason,
     )
 
 
@@ -229,4 +276,25 @@ def article_publish_due(*, now: datetime | None = None) -> tuple[list[Article], 
                     )
             except InvalidTransition as exc:
                 failed.add(claimed.pk)
-                failures.append(f"{claimed.slug}: {' '.join(exc.messages)}")
+                reason = " ".join(exc.messages)
+                article_hold(article=claimed, reason=reason)
+                failures.append(f"{claimed.slug}: {reason} Held back as approved.")
+
+
+HELD_EVENT = "article.publish.held"
+
+
+@transaction.atomic
+def article_hold(*, article: Article, reason: str) -> Article:
+    """A scheduled story that fails its publish checks when it falls due goes back to
+    approved, with the reason logged and kept on the story for the dashboard."""
+    article = article_transition(
+        article=article,
+        actor=None,
+        to=Status.APPROVED,
+        comment=f"Not published when it fell due: {reason}",
+        event=HELD_EVENT,
+    )
+    article.held_reason = reason
+    article.save(update_fields=["held_reason", "modified_at"])
+    return article

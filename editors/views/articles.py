@@ -6,11 +6,11 @@ Each view parses input, calls one service and reports the outcome; the rules liv
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from articles import diffing, fields, importing, permissions, selectors, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict
-from articles.models import Article, Attribution, Author
+from articles.models import Article, Attribution, Author, Source
+from articles.visibility import preview_outcome
 from editors import presence
 from editors.forms import (
     ArticleFilterForm,
@@ -31,6 +32,7 @@ from editors.forms import (
     ImportForm,
     SuggestionForm,
     TransitionForm,
+    article_initial,
     block_initial,
     byline_initial,
     changes_from_forms,
@@ -38,8 +40,6 @@ from editors.forms import (
 from editors.views.common import desk_article, desk_view, no_store, report_error
 
 Status = Article.Status
-PREVIEW_SALT = "newsroom.preview"
-PREVIEW_MAX_AGE = 7 * 24 * 3600
 
 
 @desk_view
@@ -72,15 +72,33 @@ def _locked_fields(user, article: Article | None) -> frozenset[str]:
     return frozenset(locked)
 
 
+def _block_rows(blocks, article: Article | None, editable: bool) -> list[tuple]:
+    """Each body form with the paragraph number readers see it under, paired in order: the
+    stored blocks have their numbers; spare forms and re-posted ones (the order may have
+    changed) have none. A read-only story shows no spare forms."""
+    numbers = [] if article is None or blocks.is_bound else article.numbered_blocks()
+    shown = blocks.forms if editable else blocks.forms[: blocks.initial_form_count()]
+    return [
+        (form, numbered.number if numbered else None)
+        for form, numbered in zip_longest(shown, numbers[: len(shown)])
+    ]
+
+
 def _editor_context(request: HttpRequest, article: Article | None, **forms) -> dict:
+    """What the editor page shows beside the forms. ``article`` comes loaded with
+    ``with_editor_data()``: everything here reads its bylines, blocks, attributions and tags
+    from that, so the page costs the same number of queries however long the story."""
     context = {"article": article, **forms}
-    if article is not None:
+    if article is None:
+        context["block_rows"] = _block_rows(forms["blocks"], None, editable=True)
+    else:
         correcting = permissions.can_correct(request.user, article)
+        editable = permissions.can_edit(request.user, article) or correcting
         context.setdefault("correction_form", CorrectionForm() if correcting else None)
         context.update(
             {
                 "moves": permissions.available_moves(request.user, article),
-                "can_edit": permissions.can_edit(request.user, article) or correcting,
+                "can_edit": editable,
                 "correcting": correcting,
                 "open_findings": selectors.open_findings(article),
                 "notes": article.corrections.select_related(
@@ -89,11 +107,12 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "in_the_room": permissions.in_the_room(request.user, article),
                 "comments": article.comments.select_related("author"),
                 "comment_form": CommentForm(),
-                "attributions": article.attributions.select_related("source"),
+                "attributions": article.attributions.all(),
                 "attribution_form": AttributionForm(),
-                "numbered_blocks": article.numbered_blocks(),
+                "block_rows": _block_rows(forms["blocks"], article, editable),
                 "others_editing": presence.touch(article_id=article.pk, user=request.user),
                 "problems": services.article_publish_problems(article),
+                "preview_links": _preview_links(request.user, article),
                 # The log holds editors' reasons (non-substantive changes, overrides).
                 "events": (
                     article.events.select_related("actor")[:10]
@@ -130,7 +149,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
                     **changes.fields,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                report_error(request, exc)
+                _report_to_form(request, exc, form)
             else:
                 messages.success(request, "Draft created.")
                 return redirect("editors:article_edit", pk=article.pk)
@@ -187,49 +206,45 @@ def article_import(request: HttpRequest) -> HttpResponse:
 @desk_view
 @no_store
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = desk_article(request, pk, Article.objects.select_related("section"))
+    """The editor. Saving hands the whole edit to ``services.article_save``, which makes it
+    a draft edit or a correction; the page reports what it did."""
+    article = desk_article(request, pk, Article.objects.with_editor_data())
     locked = _locked_fields(request.user, article)
+    initial = article_initial(article)
     status = 200
     conflict = None
+    # Whether the page shows the correction fields (a live story, an editor who corrects).
     correcting = permissions.can_correct(request.user, article)
     correction_form = (
         CorrectionForm(request.POST if request.method == "POST" else None) if correcting else None
     )
     analysis = None
     if request.method == "POST":
+        # A page shown read-only takes no edits (and the service would refuse them).
         if not (correcting or permissions.can_edit(request.user, article)):
             raise PermissionDenied("You may not edit this article now.")
-        form = ArticleForm(request.POST, request.FILES, instance=article, locked=locked)
+        status = 400  # unless it saves and we redirect
+        form = ArticleForm(request.POST, request.FILES, initial=initial, locked=locked)
         blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
         bylines = BylineFormSet(request.POST, prefix="bylines")
         forms_valid = form.is_valid() and blocks.is_valid() and bylines.is_valid()
         if forms_valid and (correction_form is None or correction_form.is_valid()):
             changes = changes_from_forms(form, blocks, bylines)
             try:
-                if correcting:
-                    services.article_correct(
-                        article=article,
-                        actor=request.user,
-                        changes=changes,
-                        base_revision=form.cleaned_data["base_revision"],
-                        choice=correction_form.to_choice(),
-                        message=form.cleaned_data.get("message", ""),
-                    )
-                else:
-                    services.article_update(
-                        article=article,
-                        actor=request.user,
-                        changes=changes,
-                        base_revision=form.cleaned_data["base_revision"],
-                        message=form.cleaned_data.get("message", ""),
-                    )
+                outcome = services.article_save(
+                    article=article,
+                    actor=request.user,
+                    changes=changes,
+                    base_revision=form.cleaned_data["base_revision"],
+                    choice=correction_form.to_choice() if correction_form else None,
+                    message=form.cleaned_data.get("message", ""),
+                )
             except EditConflict as exc:
                 conflict = _conflict(exc, changes)
                 # Keep every word they typed; the new base makes "Save" a deliberate overwrite.
                 data = request.POST.copy()
                 data["base_revision"] = str(exc.revision.number)
-                article.refresh_from_db()
-                form = ArticleForm(data, instance=article, locked=locked)
+                form = ArticleForm(data, initial=initial, locked=locked)
                 blocks = BlockFormSet(data, prefix="blocks")
                 bylines = BylineFormSet(data, prefix="bylines")
                 status = 409
@@ -237,21 +252,15 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # Nothing went live: show what changed and a note drafted from the diff.
                 analysis = exc.analysis
                 correction_form = CorrectionForm(initial=_note_initial(analysis))
-                article.refresh_from_db()
-                status = 400
             except (ValidationError, PermissionDenied) as exc:
-                report_error(request, exc)
-                status = 400
+                _report_to_form(request, exc, form)
             else:
-                messages.success(request, "Correction published." if correcting else "Saved.")
+                _report_saved(request, outcome)
                 return redirect("editors:article_edit", pk=article.pk)
-        else:
-            status = 400
     else:
         form = ArticleForm(
-            instance=article,
+            initial={**initial, "base_revision": services.latest_revision_number(article)},
             locked=locked,
-            initial={"base_revision": services.latest_revision_number(article)},
         )
         blocks = BlockFormSet(prefix="blocks", initial=block_initial(article))
         bylines = BylineFormSet(prefix="bylines", initial=byline_initial(article))
@@ -266,6 +275,35 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         analysis=analysis,
     )
     return render(request, "editors/article_form.html", context, status=status)
+
+
+def _report_saved(request: HttpRequest, outcome: services.SaveOutcome) -> None:
+    """Say what the save did, and only that."""
+    Result = services.SaveResult
+    if outcome.result == Result.UNCHANGED:
+        messages.info(request, "No changes to save.")
+    elif outcome.result == Result.CORRECTED:
+        messages.success(request, f"{outcome.note.get_kind_display()} published.")
+    elif outcome.result == Result.CORRECTED_QUIETLY:
+        messages.success(request, "Change published; logged as non-substantive.")
+    else:
+        messages.success(request, "Saved.")
+
+
+def _report_to_form(request: HttpRequest, exc: Exception, form: ArticleForm) -> None:
+    """A service's refusal, shown where it belongs: an error about one of the article form's
+    fields (a slug another story already has) beside that field, anything else as a message."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        others = {}
+        for name, errors in exc.error_dict.items():
+            if name in form.fields:
+                form.add_error(name, errors)
+            else:
+                others[name] = errors
+        if not others:
+            return
+        exc = ValidationError(others)
+    report_error(request, exc)
 
 
 def _note_initial(analysis) -> dict:
@@ -300,12 +338,10 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     if not permissions.can_take(request.user, article, to):
         raise PermissionDenied("You may not take this step.")
     step = permissions.move(article.status, to)
-    unattributed = (
-        selectors.unattributed_quotes(article) if to in {Status.PUBLISHED, Status.SCHEDULED} else []
-    )
+    unattributed = selectors.unattributed_quotes(article) if step.quote_gate else []
     form = TransitionForm(
         request.POST if request.method == "POST" else None,
-        target=to,
+        move=step,
         needs_override=bool(unattributed),
     )
     if request.method == "POST" and form.is_valid():
@@ -334,7 +370,7 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             "step": step,
             "target": to,
             "form": form,
-            "problems": services.article_publish_problems(article),
+            "problems": services.article_publish_problems(article) if step.needs_ready else [],
             "unattributed": unattributed,
         },
     )
@@ -408,25 +444,24 @@ def attribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # no orphan source when the attribution is refused
-                source = data["source"] or services.source_create(
-                    actor=request.user,
-                    name=data["new_source"],
-                    kind=data.get("new_source_kind") or "person",
-                )
-                services.attribution_create(
-                    article=article,
-                    actor=request.user,
-                    source=source,
-                    kind=data["kind"],
-                    text=data["text"],
-                    paragraph=data["paragraph"],
-                    url=data["url"],
-                )
+            attribution = services.attribution_create(
+                article=article,
+                actor=request.user,
+                source=data["source"],
+                new_source=None
+                if data["source"]
+                else services.SourceData(
+                    name=data["new_source"], kind=data["new_source_kind"] or Source.Kind.PERSON
+                ),
+                kind=data["kind"],
+                text=data["text"],
+                paragraph=data["paragraph"],
+                url=data["url"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             report_error(request, exc)
         else:
-            messages.success(request, f"Attributed to {source.name}.")
+            messages.success(request, f"Attributed to {attribution.source.name}.")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -454,7 +489,7 @@ def attribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_view
 @no_store
 def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
-    article = desk_article(request, pk)
+    article = desk_article(request, pk, Article.objects.with_desk_data())
     revisions = article.revisions.select_related("created_by").defer("snapshot")
     return render(
         request,
@@ -501,13 +536,21 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
     return redirect("editors:article_edit", pk=article.pk)
 
 
-def _render_preview(request: HttpRequest, article: Article, **extra) -> HttpResponse:
-    response = render(
-        request, "articles/article.html", {"article": article, "preview": True, **extra}
-    )
+def _private(response: HttpResponse) -> HttpResponse:
+    """Previews are for whoever holds the link: never indexed, never cached anywhere."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _render_preview(request: HttpRequest, article: Article, **extra) -> HttpResponse:
+    return _private(
+        render(
+            request,
+            "articles/article.html",
+            {"article": article, "outcome": article.reader_outcome, "preview": True, **extra},
+        )
+    )
 
 
 @desk_view
@@ -516,26 +559,78 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_preview(request, article)
 
 
+def _preview_links(user, article: Article) -> dict:
+    """The story's preview-links panel: whether ``user`` may share one, and every link with
+    what it does now and whether they may revoke it. One query, however many links."""
+    links = []
+    for link in article.preview_links.select_related("created_by", "revoked_by"):
+        link.article = article  # what preview_outcome reads, without a query per link
+        outcome = preview_outcome(link)
+        if link.revoked_at is not None:
+            state = "revoked"
+        elif not link.is_active:
+            state = "expired"
+        elif outcome.redirect_to_live:
+            state = "live"
+        elif outcome.show:
+            state = "active"
+        else:
+            state = "dead"
+        revocable = state not in {"revoked", "expired"}
+        links.append(
+            {
+                "link": link,
+                "state": state,
+                "can_revoke": revocable and permissions.can_revoke_preview(user, link),
+            }
+        )
+    return {"can_share": permissions.can_share_preview(user, article), "links": links}
+
+
 @desk_view
 @require_POST
+@no_store
 def preview_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mint a preview link and show it, this once: only its hash is kept."""
     article = desk_article(request, pk)
-    token = signing.dumps({"article": article.pk}, salt=PREVIEW_SALT)
+    try:
+        link, token = services.preview_link_create(article=article, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        report_error(request, exc)
+        return _back_to(article.pk, "preview-links")
     url = request.build_absolute_uri(reverse("preview", kwargs={"token": token}))
     return render(
-        request,
-        "editors/preview_link.html",
-        {"article": article, "url": url, "days": PREVIEW_MAX_AGE // 86400},
+        request, "editors/preview_link.html", {"article": article, "link": link, "url": url}
     )
 
 
-def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
-    """A signed, expiring preview for someone without a desk account."""
+@desk_view
+@require_POST
+def preview_link_revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    article = desk_article(request, pk)
+    link = get_object_or_404(article.preview_links, pk=link_id)
     try:
-        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.SignatureExpired:
-        return render(request, "editors/preview_expired.html", status=410)
-    except signing.BadSignature as exc:
-        raise Http404("No such preview.") from exc
-    article = get_object_or_404(Article.objects.with_page_data(), pk=payload["article"])
+        services.preview_link_revoke(link=link, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        report_error(request, exc)
+    else:
+        messages.success(request, "Preview link revoked: it no longer opens the story.")
+    return _back_to(article.pk, "preview-links")
+
+
+def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A preview link someone without a desk account was sent: the unreleased story, the live
+    page once it is out (302), or 410 once the link is revoked or expired or the story was
+    taken down. A token no link has is a 404."""
+    link = services.preview_link_for_token(token)
+    if link is None:
+        raise Http404("No such preview.")
+    outcome = preview_outcome(link)
+    if outcome.redirect_to_live:
+        return _private(redirect(link.article.get_absolute_url()))
+    if not outcome.show:
+        return _private(
+            render(request, "editors/preview_expired.html", {"reason": outcome.reason}, status=410)
+        )
+    article = get_object_or_404(Article.objects.with_page_data(), pk=link.article_id)
     return _render_preview(request, article, shared_preview=True)

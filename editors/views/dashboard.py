@@ -17,7 +17,12 @@ QUEUE_LENGTH = 8
 def _queues(user) -> list[dict]:
     """Each queue: a title, a filter over the user's desk articles, and where 'all' links."""
     mine = owned_q(user)
-    queues = [
+    queues = []
+    if user.has_perm("articles.publish_article"):
+        # Scheduled stories that failed their publish checks when they fell due: the
+        # scheduler moved them back to approved and said why (``Article.held_reason``).
+        queues.append(("held-back", "Held back by the scheduler", ~Q(held_reason=""), "approved"))
+    queues += [
         ("my-drafts", "My drafts", mine & Q(status=Status.DRAFT), "draft"),
         (
             "changes-requested",

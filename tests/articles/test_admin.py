@@ -1,8 +1,10 @@
-"""The admin: every model is reachable, and the admin keeps the editorial rules.
+"""The admin: every model is reachable, and it is no second way to write a story.
 
-Status changes go through the publish action (the service), published wording and published
-notes are read-only, revisions and events are view-only, and every article save leaves a
-revision.
+An article's editorial content is read-only there whatever its status (it links to the desk
+instead), articles are not added there, status changes go through the publish action (the
+service), attributions and pending notes change through their services, published notes are
+read-only and withdrawing one takes its own permission, and revisions, events, comments and
+preview links are view-only.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from django.urls import reverse
 from taggit.forms import TagField
 from taggit.utils import edit_string_for_tags
 
-from articles import services
+from articles import fields, services
 from articles.models import (
     Article,
     ArticleEvent,
     Attribution,
     Author,
     CorrectionNote,
+    PreviewLink,
     ReviewComment,
     Revision,
     Section,
@@ -34,10 +37,11 @@ from tests.factories import (
     AttributionFactory,
     CorrectionNoteFactory,
     PublishedArticleFactory,
+    SectionFactory,
     SourceFactory,
     UserFactory,
 )
-from tests.helpers import user_with
+from tests.helpers import edit_url, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +57,11 @@ REGISTERED = [
     Revision,
     ArticleEvent,
     ReviewComment,
+    PreviewLink,
 ]
-VIEW_ONLY = [Revision, ArticleEvent, ReviewComment]
+VIEW_ONLY = [Revision, ArticleEvent, ReviewComment, PreviewLink]
+# Articles are viewed (and deleted while unseen) in the admin, never added or changed there.
+ADDABLE = [m for m in REGISTERED if m not in VIEW_ONLY and m is not Article]
 
 
 def url(model, view: str, *args) -> str:
@@ -102,6 +109,7 @@ def records(admin_user) -> dict:
         note=services.NoteData(kind="correction", text="We misstated the day.", paragraphs=[1]),
     )
     comment = services.comment_create(article=article, actor=admin_user, text="Check the quote.")
+    link, _token = services.preview_link_create(article=ArticleFactory(), actor=admin_user)
     return {
         Section: article.section,
         Author: article.bylines.get().author,
@@ -112,6 +120,7 @@ def records(admin_user) -> dict:
         Revision: services.revision_create(article=article, actor=admin_user),
         ArticleEvent: ArticleEvent.objects.filter(article=article).first(),
         ReviewComment: comment,
+        PreviewLink: link,
     }
 
 
@@ -130,9 +139,7 @@ class TestRegistration:
         obj = records[model]
         assert admin_client.get(url(model, "change", obj.pk)).status_code == 200
 
-    @pytest.mark.parametrize(
-        "model", [m for m in REGISTERED if m not in VIEW_ONLY], ids=lambda m: m.__name__
-    )
+    @pytest.mark.parametrize("model", ADDABLE, ids=lambda m: m.__name__)
     def test_add_pages_open(self, admin_client, model):
         """An administrator can open the add form of every editable model."""
         assert admin_client.get(url(model, "add")).status_code == 200
@@ -177,60 +184,121 @@ class TestImmutableRecords:
         assert model.objects.filter(pk=obj.pk).exists()
 
 
+def change_page(client, article):
+    return client.get(url(Article, "change", article.pk))
+
+
 class TestArticleAdmin:
-    def test_saving_an_article_leaves_a_revision(self, admin_client, admin_user):
-        """Every admin save of an article is snapshotted, by whom, with the new wording."""
-        article = ArticleFactory()
-        page = admin_client.get(url(Article, "change", article.pk))
-        data = page_data(page) | {"headline": "Council passes the budget"}
+    @pytest.mark.parametrize("factory", [ArticleFactory, PublishedArticleFactory])
+    def test_everything_readers_see_is_read_only(self, admin_client, factory):
+        """Whatever the status, every field the spec says readers see is shown, not editable:
+        the page has no form fields and no save button."""
+        article = factory()
+        article.tags.add("council-budget")
+
+        page = change_page(admin_client, article)
+
+        adminform = page.context["adminform"]
+        assert adminform.form.fields == {}
+        assert set(fields.READER_FIELDS) <= set(adminform.readonly_fields)
+        assert b'name="_save"' not in page.content
+        assert "council-budget" in page.content.decode()  # shown, as readers see it
+
+    def test_post_to_a_published_story_changes_nothing_readers_see(self, admin_client):
+        """A new section, kind, tags, headline or paragraph posted to a live story's admin
+        page is refused: readers see the same story and no revision or event is written."""
+        article = PublishedArticleFactory()
+        article.tags.add("budget")
+        before = fields.snapshot(article)
+        page = change_page(admin_client, article)
+        data = page_data(page) | {
+            "section": SectionFactory(name="Science").pk,
+            "kind": Article.Kind.ANALYSIS,
+            "tags": "quietly, retagged",
+            "headline": "Quietly rewritten",
+            "blocks-TOTAL_FORMS": 4,
+            "blocks-3-position": 9,
+            "blocks-3-kind": "paragraph",
+            "blocks-3-text": "A sneaked-in paragraph.",
+        }
 
         response = admin_client.post(url(Article, "change", article.pk), data)
 
-        assert response.status_code == 302, response.context and response.context["errors"]
-        article.refresh_from_db()
-        assert article.headline == "Council passes the budget"
-        assert article.blocks.count() == 3
-        revision = article.revisions.get()
-        assert (revision.message, revision.created_by) == ("Edited in admin", admin_user)
-        assert revision.snapshot["headline"] == "Council passes the budget"
-        assert len(revision.snapshot["blocks"]) == 3
+        assert response.status_code == 403
+        assert fields.snapshot(Article.objects.get(pk=article.pk)) == before
+        assert not article.revisions.exists()
+        assert not article.events.exists()
 
-    def test_adding_an_article_with_a_body_records_revision_one(self, admin_client, admin_user):
-        """An article added in the admin is a draft with its blocks, its creator and revision 1."""
-        section = ArticleFactory().section
+    def test_an_editor_cannot_edit_a_draft_through_the_admin(self, client, editor):
+        """An editor is staff with change_article; in the admin a draft is still view-only, so
+        its wording changes only in the desk, under the desk's rules."""
+        assert editor.is_staff and editor.has_perm("articles.change_article")
+        draft = ArticleFactory(created_by=editor)
+        before = fields.snapshot(draft)
+        client.force_login(editor)
+        page = change_page(client, draft)
+
+        response = client.post(
+            url(Article, "change", draft.pk),
+            page_data(page) | {"headline": "By the back door", "dek": "Unreviewed."},
+        )
+
+        assert page.status_code == 200
+        assert b'name="_save"' not in page.content
+        assert response.status_code == 403
+        assert fields.snapshot(Article.objects.get(pk=draft.pk)) == before
+        assert not draft.revisions.exists()
+
+    def test_articles_are_not_added_in_the_admin(self, admin_client):
+        """A story starts in the desk: the admin offers no add page and refuses a POST."""
+        section = SectionFactory()
+
+        listing = admin_client.get(url(Article, "changelist"))
         page = admin_client.get(url(Article, "add"))
-        data = page_data(page) | {
-            "headline": "Bridge reopens",
-            "slug": "bridge-reopens",
-            "kind": "news",
-            "section": section.pk,
-            "blocks-TOTAL_FORMS": 2,
-            "blocks-0-position": 1,
-            "blocks-0-kind": "paragraph",
-            "blocks-0-text": "The bridge <script>x()</script>reopened.",
-            "blocks-1-position": 2,
-            "blocks-1-kind": "blockquote",
-            "blocks-1-text": "“At last,” said a driver.",
-        }
+        response = admin_client.post(
+            url(Article, "add"),
+            {"headline": "Bridge reopens", "slug": "bridge-reopens", "section": section.pk},
+        )
 
-        response = admin_client.post(url(Article, "add"), data)
+        assert url(Article, "add") not in listing.content.decode()
+        assert page.status_code == 403
+        assert response.status_code == 403
+        assert not Article.objects.exists()
 
-        assert response.status_code == 302, response.context and response.context["errors"]
-        article = Article.objects.get(slug="bridge-reopens")
-        assert article.status == Status.DRAFT
-        assert article.created_by == admin_user
-        assert article.paragraph_texts() == {
-            1: "The bridge reopened.",
-            2: "“At last,” said a driver.",
-        }
-        assert article.revisions.get().number == 1
+    @pytest.mark.parametrize("factory", [ArticleFactory, PublishedArticleFactory])
+    def test_change_page_and_list_link_to_the_desk(self, admin_client, factory):
+        """The article's page and its row in the list link to the story in the desk."""
+        article = factory()
+        link = f'<a href="{edit_url(article)}" class="deskeditlink">Edit in the desk</a>'
+
+        page = change_page(admin_client, article).content.decode()
+        listing = admin_client.get(url(Article, "changelist")).content.decode()
+
+        assert link in page
+        assert f'<a href="{edit_url(article)}">Edit in the desk</a>' in listing
+
+    def test_bylines_body_attributions_and_notes_are_view_only(self, admin_client):
+        """On a draft too, the inlines show the story's rows and offer no way to change them."""
+        article = ArticleFactory()
+        AttributionFactory(article=article)
+        CorrectionNoteFactory(article=article, published_at=None)
+
+        page = change_page(admin_client, article)
+
+        inlines = {f.formset.prefix: f for f in page.context["inline_admin_formsets"]}
+        assert set(inlines) == {"bylines", "blocks", "attributions", "corrections"}
+        for inline in inlines.values():
+            assert not inline.has_add_permission
+            assert not inline.has_change_permission
+            assert not inline.has_delete_permission
+        assert "We will balance the books, the mayor said." in page.content.decode()
 
     def test_status_is_not_editable(self, admin_client):
         """Status is shown but cannot be posted: publishing goes through the action."""
         article = ArticleFactory()
-        page = admin_client.get(url(Article, "change", article.pk))
+        page = change_page(admin_client, article)
 
-        assert "status" not in page.context["adminform"].form.fields
+        assert "status" in page.context["adminform"].readonly_fields
         admin_client.post(
             url(Article, "change", article.pk), page_data(page) | {"status": Status.PUBLISHED}
         )
@@ -238,38 +306,6 @@ class TestArticleAdmin:
         article.refresh_from_db()
         assert article.status == Status.DRAFT
         assert not ArticleEvent.objects.filter(action="article.publish").exists()
-
-    def test_published_wording_is_read_only(self, admin_client):
-        """On a published story the headline, standfirst and body cannot be changed in admin."""
-        article = PublishedArticleFactory()
-        page = admin_client.get(url(Article, "change", article.pk))
-        form_fields = page.context["adminform"].form.fields
-        inlines = {f.formset.prefix: f for f in page.context["inline_admin_formsets"]}
-
-        assert {"headline", "slug", "dek"}.isdisjoint(form_fields)
-        assert "section" in form_fields
-        for prefix in ["blocks", "bylines", "attributions"]:
-            assert not inlines[prefix].has_change_permission
-            assert not inlines[prefix].has_add_permission
-            assert not inlines[prefix].has_delete_permission
-
-        body = article.paragraph_texts()
-        data = page_data(page) | {
-            "headline": "Quietly rewritten",
-            "dek": "Quietly rewritten",
-            "blocks-0-text": "A quietly rewritten paragraph.",
-            "blocks-TOTAL_FORMS": 4,
-            "blocks-3-position": 9,
-            "blocks-3-kind": "paragraph",
-            "blocks-3-text": "A sneaked-in paragraph.",
-        }
-        response = admin_client.post(url(Article, "change", article.pk), data)
-
-        assert response.status_code == 302
-        article.refresh_from_db()
-        assert article.headline.startswith("Council votes on budget")
-        assert article.dek == "What the vote means for residents."
-        assert article.paragraph_texts() == body
 
     def test_published_article_cannot_be_deleted(self, admin_client):
         """A live story comes down by unpublishing, never by deleting it in admin."""
@@ -280,25 +316,14 @@ class TestArticleAdmin:
         assert response.status_code == 403
         assert Article.objects.filter(pk=article.pk).exists()
 
-    def test_note_added_on_a_published_article_goes_through_the_service(self, admin_client):
-        """A note added inline on a live story is public at once and moves its updated time."""
-        article = PublishedArticleFactory()
-        page = admin_client.get(url(Article, "change", article.pk))
-        data = page_data(page) | {
-            "corrections-2-TOTAL_FORMS": 1,
-            "corrections-2-0-kind": "correction",
-            "corrections-2-0-text": "We misstated the day.",
-            "corrections-2-0-paragraphs": "[1]",
-        }
+    def test_a_draft_readers_never_saw_can_be_deleted(self, admin_client):
+        """An administrator may still delete a story that never went out."""
+        article = ArticleFactory()
 
-        response = admin_client.post(url(Article, "change", article.pk), data)
+        response = admin_client.post(url(Article, "delete", article.pk), {"post": "yes"})
 
-        assert response.status_code == 302, response.context and response.context["errors"]
-        note = article.corrections.get()
-        assert note.published_at is not None
-        article.refresh_from_db()
-        assert article.updated_at == note.published_at
-        assert ArticleEvent.objects.filter(action="correction.create", article=article).exists()
+        assert response.status_code == 302
+        assert not Article.objects.filter(pk=article.pk).exists()
 
 
 class TestPublishAction:
@@ -387,8 +412,9 @@ class TestCorrectionNoteAdmin:
         assert response.status_code == 403
         assert CorrectionNote.objects.filter(pk=note.pk).exists()
 
-    def test_pending_note_can_be_edited(self, admin_client):
-        """A note on a draft, not yet public, can still be corrected in admin."""
+    def test_pending_note_edit_goes_through_the_service(self, admin_client, admin_user):
+        """A note on a draft, not yet public, can still be reworded in admin; the story's log
+        records who changed what."""
         note = CorrectionNoteFactory(article=ArticleFactory(), published_at=None)
         page = admin_client.get(url(CorrectionNote, "change", note.pk))
 
@@ -399,6 +425,28 @@ class TestCorrectionNoteAdmin:
         assert response.status_code == 302
         note.refresh_from_db()
         assert note.text == "Reworded."
+        event = ArticleEvent.objects.get(action="correction.update")
+        assert (event.article, event.actor) == (note.article, admin_user)
+        assert event.data["changed"] == ["text"]
+
+    def test_pending_note_edit_is_refused_to_staff_the_service_refuses(self, client):
+        """Model permissions open the page, but the service decides: staff who may neither
+        edit the draft nor issue corrections cannot reword its note."""
+        staff = user_with(
+            "articles.view_correctionnote", "articles.change_correctionnote", is_staff=True
+        )
+        note = CorrectionNoteFactory(article=ArticleFactory(), published_at=None)
+        client.force_login(staff)
+        page = client.get(url(CorrectionNote, "change", note.pk))
+
+        response = client.post(
+            url(CorrectionNote, "change", note.pk), page_data(page) | {"text": "Reworded."}
+        )
+
+        assert response.status_code == 403
+        note.refresh_from_db()
+        assert note.text == "An earlier version misstated the day of the meeting."
+        assert not ArticleEvent.objects.filter(action="correction.update").exists()
 
     def test_note_added_in_admin_goes_through_the_service(self, admin_client, admin_user):
         """Adding a note to a live story publishes it at once and logs it."""
@@ -483,8 +531,9 @@ class TestWithdrawAction:
         note.refresh_from_db()
         assert note.withdrawal_reason == "First."
 
-    def test_only_superusers_get_the_action(self, client):
-        """Staff who are not administrators are not offered the action and cannot post it."""
+    def test_staff_without_the_withdraw_permission_are_refused(self, client):
+        """Staff holding every other note permission, but not withdraw_correctionnote, are
+        not offered the action and cannot post it."""
         staff = user_with(
             "articles.view_correctionnote",
             "articles.change_correctionnote",
@@ -501,6 +550,22 @@ class TestWithdrawAction:
         assert "withdraw_notes" not in offered_actions(page)
         note.refresh_from_db()
         assert note.withdrawn_at is None
+
+    def test_staff_granted_the_withdraw_permission_may_withdraw(self, client):
+        """withdraw_correctionnote is the right, not superuser status: staff granted it get
+        the action, and the note records them as who withdrew it."""
+        staff = user_with(
+            "articles.view_correctionnote", "articles.withdraw_correctionnote", is_staff=True
+        )
+        note = CorrectionNoteFactory()
+        client.force_login(staff)
+
+        page = client.get(url(CorrectionNote, "changelist"))
+        self.post_action(client, [note], confirm="yes", reason="Issued on the wrong story.")
+
+        assert "withdraw_notes" in offered_actions(page)
+        note.refresh_from_db()
+        assert (note.withdrawn_by, note.withdrawal_reason) == (staff, "Issued on the wrong story.")
 
 
 class TestAttributionAdmin:
@@ -548,3 +613,48 @@ class TestAttributionAdmin:
         assert add.context["adminform"].form.errors["article"]
         assert change.status_code == 403
         assert Attribution.objects.get().paragraph == 2
+
+    def test_edit_on_a_draft_goes_through_the_service(self, admin_client, admin_user):
+        """Changing an attribution on a draft saves it and logs what changed, before and
+        after, in the story's log."""
+        attribution = AttributionFactory(article=ArticleFactory())
+        data = self.data(attribution.article, source=attribution.source_id) | {
+            "kind": "paraphrase",
+            "text": "balance the books",
+        }
+
+        response = admin_client.post(url(Attribution, "change", attribution.pk), data)
+
+        assert response.status_code == 302, response.context and response.context["errors"]
+        attribution.refresh_from_db()
+        assert (attribution.kind, attribution.text) == ("paraphrase", "balance the books")
+        event = ArticleEvent.objects.get(action="attribution.update")
+        assert (event.article, event.actor) == (attribution.article, admin_user)
+        assert event.data["changes"] == {
+            "kind": {"from": "quote", "to": "paraphrase"},
+            "text": {"from": "We will balance the books,", "to": "balance the books"},
+        }
+
+    def test_an_attribution_stays_on_its_story(self, admin_client):
+        """The article is shown, not posted, when an attribution is changed."""
+        attribution = AttributionFactory(article=ArticleFactory())
+        other = ArticleFactory()
+
+        admin_client.post(
+            url(Attribution, "change", attribution.pk),
+            self.data(other, source=attribution.source_id),
+        )
+
+        attribution.refresh_from_db()
+        assert attribution.article_id != other.pk
+
+    def test_delete_on_a_draft_goes_through_the_service(self, admin_client, admin_user):
+        """Removing an attribution from a draft is logged with the words it tied."""
+        attribution = AttributionFactory(article=ArticleFactory())
+
+        response = admin_client.post(url(Attribution, "delete", attribution.pk), {"post": "yes"})
+
+        assert response.status_code == 302
+        assert not Attribution.objects.exists()
+        event = ArticleEvent.objects.get(action="attribution.delete")
+        assert (event.actor, event.data["text"]) == (admin_user, "We will balance the books,")

@@ -318,14 +318,16 @@ class TestInvalidation:
     def test_admin_save_updates_pages(
         self, client, admin_client, story, django_capture_on_commit_callbacks
     ):
-        """A published story's kind changed in the admin (no service involved) shows at once."""
+        """A byline renamed in the admin (a plain record, no service involved) shows at once
+        on the story. (The story itself is read-only in the admin: it changes in the desk.)"""
         url = story.get_absolute_url()
         _warm(client, [url])
-        change = reverse("admin:articles_article_change", args=[story.pk])
-        data = test_admin.page_data(admin_client.get(change)) | {"kind": "analysis"}
+        author = story.bylines.get().author
+        change = reverse("admin:articles_author_change", args=[author.pk])
+        data = test_admin.page_data(admin_client.get(change)) | {"display_name": "Ana Renamed"}
         with django_capture_on_commit_callbacks(execute=True):
             assert admin_client.post(change, data).status_code == 302
-        assert "Analysis</span>" in _text(client, url)
+        assert "Ana Renamed" in _text(client, url)
 
     def test_nothing_changes_until_the_write_commits(self, client, story):
         """Pages are invalidated after commit, so a request during the write cannot cache

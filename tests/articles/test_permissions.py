@@ -85,31 +85,31 @@ class TestCanTake:
         assert permissions.can_take(editor, ArticleFactory(created_by=colleague), Status.IN_REVIEW)
 
 
+def _moves(user, article) -> list[tuple[str, str]]:
+    return [(target, move.label) for target, move in permissions.available_moves(user, article)]
+
+
 @pytest.mark.django_db
 class TestAvailableMoves:
     def test_reporter_on_own_draft(self, reporter):
         """A reporter's draft offers only "Submit for review"."""
         article = ArticleFactory(created_by=reporter)
-        assert permissions.available_moves(reporter, article) == [
-            (Status.IN_REVIEW, "Submit for review")
-        ]
+        assert _moves(reporter, article) == [(Status.IN_REVIEW, "Submit for review")]
 
     def test_reporter_on_own_story_in_review(self, reporter):
         """In review, the reporter may only withdraw it."""
         article = ArticleFactory(created_by=reporter, status=Status.IN_REVIEW)
-        assert permissions.available_moves(reporter, article) == [
-            (Status.DRAFT, "Withdraw from review")
-        ]
+        assert _moves(reporter, article) == [(Status.DRAFT, "Withdraw from review")]
 
     def test_copy_editor_on_a_story_in_review(self, copy_editor, colleague):
         """A copy editor gets no workflow buttons."""
         article = ArticleFactory(created_by=colleague, status=Status.IN_REVIEW)
-        assert permissions.available_moves(copy_editor, article) == []
+        assert _moves(copy_editor, article) == []
 
     def test_editor_on_a_story_in_review(self, editor, colleague):
         """An editor sees every move out of review, in workflow order."""
         article = ArticleFactory(created_by=colleague, status=Status.IN_REVIEW)
-        assert permissions.available_moves(editor, article) == [
+        assert _moves(editor, article) == [
             (Status.DRAFT, "Withdraw from review"),
             (Status.CHANGES_REQUESTED, "Request changes"),
             (Status.APPROVED, "Approve"),
@@ -120,7 +120,7 @@ class TestAvailableMoves:
     def test_editor_on_a_published_story(self, editor):
         """A published story can only be unpublished or retracted."""
         article = ArticleFactory(status=Status.PUBLISHED)
-        assert permissions.available_moves(editor, article) == [
+        assert _moves(editor, article) == [
             (Status.UNPUBLISHED, "Unpublish"),
             (Status.RETRACTED, "Retract"),
         ]
@@ -129,7 +129,7 @@ class TestAvailableMoves:
         """An unpublished story can only be republished as it was: readers saw it, so it
         never becomes an editable draft again."""
         article = ArticleFactory(status=Status.UNPUBLISHED)
-        assert permissions.available_moves(editor, article) == [(Status.PUBLISHED, "Republish")]
+        assert _moves(editor, article) == [(Status.PUBLISHED, "Republish")]
 
 
 @pytest.mark.django_db

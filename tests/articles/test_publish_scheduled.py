@@ -72,18 +72,25 @@ class TestPublishScheduled:
         assert ArticleEvent.objects.filter(action="article.publish.scheduled").count() == 2
 
     def test_a_story_that_cannot_be_published_is_reported_and_the_rest_go_out(self):
-        """A due story that lost its byline is reported on stderr, stays scheduled, and does
-        not stop the others."""
+        """A due story that lost its byline is reported on stderr, goes back to approved with
+        the reason logged and kept for the dashboard, and does not stop the others."""
         broken = scheduled(-10, bylines=0)
         fine = scheduled(-5)
         out, err = run()
         broken.refresh_from_db()
         fine.refresh_from_db()
-        assert broken.status == Status.SCHEDULED
-        assert not broken.events.exists()
+        assert broken.status == Status.APPROVED
+        assert broken.held_reason == "It needs at least one byline."
+        event = broken.events.get()
+        assert event.action == "article.publish.held"
+        assert event.actor is None
+        assert "It needs at least one byline." in event.message
         assert fine.status == Status.PUBLISHED
         assert out == f"Published {fine.slug}\n"
-        assert err == f"Could not publish {broken.slug}: It needs at least one byline.\n"
+        assert err == (
+            f"Could not publish {broken.slug}: It needs at least one byline. "
+            "Held back as approved.\n"
+        )
 
     def test_loop_checks_again_after_sleeping(self, monkeypatch):
         """With --loop the command sleeps between checks and publishes what became due."""

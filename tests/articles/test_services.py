@@ -346,8 +346,9 @@ class TestCorrectionNoteWithdraw:
         )
         assert event.data == {"note": note.pk, "text": note.text}
 
-    def test_only_a_superuser_may_withdraw(self):
-        """Even a user holding every note permission is refused unless they are an admin."""
+    def test_withdrawing_needs_its_own_permission(self):
+        """Even a user holding every other note permission is refused: withdrawing needs
+        ``withdraw_correctionnote``, which admins hold."""
         note = CorrectionNoteFactory()
         staff = user_with(
             "articles.correct_article",

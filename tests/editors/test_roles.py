@@ -21,6 +21,7 @@ from editors.roles import ROLE_CHOICES, ROLE_PERMISSIONS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CorrectionNoteFactory,
     PublishedArticleFactory,
     SectionFactory,
     UserFactory,
@@ -49,6 +50,9 @@ MATRIX: dict[str, dict[str, bool]] = {
     "unpublish": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
     "republish": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
     "issue corrections": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
+    "retract": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
+    "share a preview link": dict(zip(ROLES, [Y, N, Y, Y], strict=True)),
+    "withdraw a published note": dict(zip(ROLES, [N, N, N, Y], strict=True)),
     "add attributions/sources": dict(zip(ROLES, [Y, Y, Y, Y], strict=True)),
     "manage sections & authors": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
     "manage users (admin)": dict(zip(ROLES, [N, N, N, Y], strict=True)),
@@ -187,6 +191,24 @@ def manage_sections_and_authors(user) -> None:
     )
 
 
+def retract(user) -> None:
+    _transition(user, start=Status.PUBLISHED, to=Status.RETRACTED, comment="Fabricated.")
+
+
+def share_preview(user) -> None:
+    """On the user's own draft (a copy editor's own: a draft they carry a byline on)."""
+    article = ArticleFactory(created_by=user)
+    link, token = services.preview_link_create(article=article, actor=user)
+    assert link.pk and token
+
+
+def withdraw_note(user) -> None:
+    note = CorrectionNoteFactory()
+    services.correction_note_withdraw(note=note, actor=user, reason="Issued on the wrong story.")
+    note.refresh_from_db()
+    assert note.withdrawn_at is not None
+
+
 def manage_users(user) -> None:
     if not user.is_staff:
         raise PermissionDenied
@@ -208,6 +230,9 @@ ACTIONS = {
     "unpublish": unpublish,
     "republish": republish,
     "issue corrections": issue_correction,
+    "retract": retract,
+    "share a preview link": share_preview,
+    "withdraw a published note": withdraw_note,
     "add attributions/sources": add_attribution_and_source,
     "manage sections & authors": manage_sections_and_authors,
     "manage users (admin)": manage_users,
