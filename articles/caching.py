@@ -2,10 +2,12 @@
 
 Invalidation. Every stored page's key contains the site-wide *content generation*, one
 number kept in the cache under ``GENERATION_KEY``. Anything that can change what a reader
-sees bumps it after its transaction commits: ``articles.signals.article_changed`` (sent by
-every service write: publish, edit, correct, retract, unpublish, notes, attributions, source
-merges), saves and deletes of the plain records pages show (Section, Author, Source), and
-any admin save (its log entry). A bump orphans every stored page at once; orphans expire.
+sees bumps it after its transaction commits: ``articles.signals.article_changed`` when it
+says ``public`` (every service write readers could see: publish, correct, retract,
+unpublish, notes and attributions on live stories, source merges; not a review comment or an
+edit to a draft), saves and deletes of the plain records pages show (Section, Author,
+Source), and any admin save (its log entry). A bump orphans every stored page at once;
+orphans expire.
 
 Why flush everything on every change: a newsroom changes a few times an hour, and
 re-rendering a handful of pages after a change costs milliseconds. In return nothing has to

@@ -532,3 +532,61 @@ def _correct(article: Article, actor, *, headline: str) -> Article:
             note=NoteData(kind="correction", text="We misreported the size of the budget.")
         ),
     )
+
+
+@pytest.mark.django_db
+class TestOnlyPublicChangesInvalidate:
+    """``article_changed`` carries ``public``: the page cache and the search index react only
+    to changes readers could see (issue 8: every audit event used to empty the cache)."""
+
+    def _generation(self) -> int:
+        return caching.generation_current().number
+
+    def test_a_review_comment_on_a_draft_keeps_every_stored_page(
+        self, editor, django_capture_on_commit_callbacks
+    ):
+        draft = ArticleFactory(created_by=editor)
+        before = self._generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comment_create(article=draft, actor=editor, text="Tighten the top.")
+        assert self._generation() == before
+
+    def test_a_rejected_suggestion_keeps_every_stored_page(
+        self, editor, django_capture_on_commit_callbacks
+    ):
+        story = PublishedArticleFactory()
+        before = self._generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.suggestion_reject(
+                article=story, actor=editor, paragraph=1, text="x", source_name="Nobody"
+            )
+        assert self._generation() == before
+
+    def test_a_draft_edit_does_not_reindex(
+        self, editor, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        draft = ArticleFactory(created_by=editor, blocks=[("paragraph", "The council met.")])
+        indexed: list[int] = []
+        monkeypatch.setattr("articles.search.index_article", indexed.append)
+        before = self._generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.article_update(
+                article=draft,
+                actor=editor,
+                changes=article_changes(draft, blocks=[("paragraph", "The council met again.")]),
+                base_revision=services.latest_revision_number(draft),
+            )
+        assert indexed == []
+        assert self._generation() == before
+
+    def test_publishing_invalidates_and_indexes(
+        self, editor, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        article = ArticleFactory(status=Article.Status.APPROVED)
+        indexed: list[int] = []
+        monkeypatch.setattr("articles.search.index_article", indexed.append)
+        before = self._generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.article_publish(article=article, actor=editor)
+        assert indexed == [article.pk]
+        assert self._generation() != before
