@@ -1,13 +1,15 @@
 """The reader site's page cache: whole pages for anonymous readers, never a stale correction.
 
 Invalidation. Every stored page's key contains the site-wide *content generation*, one
-number kept in the cache under ``GENERATION_KEY``. Anything that can change what a reader
-sees bumps it after its transaction commits: ``articles.signals.article_changed`` when it
-says ``public`` (every service write readers could see: publish, correct, retract,
-unpublish, notes and attributions on live stories, source merges; not a review comment or an
-edit to a draft), saves and deletes of the plain records pages show (Section, Author,
-Source), and any admin save (its log entry). A bump orphans every stored page at once;
-orphans expire.
+number kept under ``GENERATION_KEY`` in the *shared* cache (settings ``CACHES["shared"]``:
+Redis when there is one, else a file cache every worker and management command on the
+machine reads), so a change made through one process is seen by all on their next request.
+Anything that can change what a reader sees bumps it after its transaction commits:
+``articles.signals.article_changed`` when it says ``public`` (every service write readers
+could see: publish, correct, retract, unpublish, notes and attributions on live stories,
+source merges; not a review comment or an edit to a draft), saves and deletes of the plain
+records pages show (Section, Author, Source), and any admin save (its log entry). A bump
+orphans every stored page at once; orphans expire.
 
 Why flush everything on every change: a newsroom changes a few times an hour, and
 re-rendering a handful of pages after a change costs milliseconds. In return nothing has to
@@ -27,6 +29,13 @@ HTTP: stored pages carry ``Cache-Control: public, max-age, s-maxage``, ``Vary: C
 current generation began: when the site last changed). Conditional requests get a 304
 through Django's ``get_conditional_response``.
 
+Degrading. The cache never takes the site down: django-redis ignores connection errors
+(``IGNORE_EXCEPTIONS``), and while the generation cannot be read, pages are rendered and
+served but not stored (``generation_current`` returns None; the process leaves the cache
+alone for ``RETRY_AFTER_S``). A bump that could not be written is retried by the next
+request of the same process, so a story published during an outage is not hidden behind
+pages stored before it. The ``newsroom.cache`` logger says so once per outage.
+
 ``s-maxage`` lets a shared cache (CDN, proxy) keep a page that long without asking us, and
 our invalidation cannot reach it: behind a CDN, keep DJANGO_CACHE_S_MAXAGE short or purge
 the CDN from an ``article_changed`` receiver. Stored pages also expire after s-maxage, which
@@ -36,6 +45,8 @@ bounds how long visibility that depends only on the clock could lag.
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +55,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -65,9 +76,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 GENERATION_KEY = "newsroom:generation"
-# {"generation": n, "at": unix seconds the generation began, "ambiguous": bool}; see below.
-GENERATION_AT_KEY = "newsroom:generation-at"
 PAGE_KEY_PREFIX = "newsroom:page"
+
+log = logging.getLogger("newsroom.cache")
 
 STORED_STATUSES = frozenset({200, 301, 410})
 # Headers a view sets when a page must not be shared.
@@ -94,6 +105,11 @@ def is_reader_path(path: str) -> bool:
 # --- The content generation --------------------------------------------------------------
 
 
+def shared_cache() -> BaseCache:
+    """The cache every process agrees on: the generation lives here (settings: "shared")."""
+    return caches["shared"]
+
+
 @dataclass(frozen=True)
 class Generation:
     number: int
@@ -111,51 +127,117 @@ def _now() -> int:
 
 
 def _fresh_number() -> int:
-    # Not 1: if the cache loses the key (eviction, restart of a persistent cache), a new
-    # count from 1 could land on a number whose pages are still stored. Nanoseconds since
-    # the epoch are far beyond any count reached by incrementing an earlier start.
-    return time.time_ns()
+    # Never a count: every bump writes a number no page was ever stored under (nanoseconds
+    # since the epoch, made unique within this process), so two processes bumping at once
+    # can only both orphan what was stored, and a cache that lost the key cannot revive old
+    # pages. Writing (not incrementing) also works on every backend, the file cache included.
+    global _last_number
+    with _number_lock:
+        _last_number = max(time.time_ns(), _last_number + 1)
+        return _last_number
 
 
-def generation_current() -> Generation:
-    """The generation pages are cached under now (creating it on first use)."""
-    values = cache.get_many([GENERATION_KEY, GENERATION_AT_KEY])
-    number = values.get(GENERATION_KEY)
-    if number is None:
-        cache.add(GENERATION_KEY, _fresh_number(), timeout=None)
-        number = cache.get(GENERATION_KEY)
-        now = _now()
-        cache.add(
-            GENERATION_AT_KEY,
-            {"generation": number, "at": now, "ambiguous": True},
-            timeout=None,
-        )
-        return Generation(number=number, last_modified=now, ambiguous=True)
-    at = values.get(GENERATION_AT_KEY)
-    if not at or at.get("generation") != number:
-        # A bump is half-written (or its time was evicted): be conservative.
-        return Generation(number=number, last_modified=_now(), ambiguous=True)
-    return Generation(number=number, last_modified=at["at"], ambiguous=at["ambiguous"])
+_last_number = 0
+_number_lock = threading.Lock()
+
+# Set when a bump could not be written (the cache was unreachable): the next time this
+# process reaches the cache it bumps again, so a change made during an outage is never
+# hidden behind pages stored before it.
+_pending_bump = threading.Event()
+
+# After a failure this process leaves the cache alone for a moment rather than making every
+# request wait on it (a Redis that hangs costs a timeout per call).
+RETRY_AFTER_S = 2.0
+_down_until = 0.0
 
 
-def generation_bump() -> int:
-    """Start a new generation: every page cached so far is orphaned. Returns its number."""
+def _cache_down() -> bool:
+    return time.monotonic() < _down_until
+
+
+def _mark_down() -> None:
+    global _down_until
+    _down_until = time.monotonic() + RETRY_AFTER_S
+
+
+def _read() -> dict | None:
     try:
-        number = cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, _fresh_number(), timeout=None)
-        number = cache.incr(GENERATION_KEY)
-    # Written after the increment: a request between the two sees a mismatched generation
-    # and treats its time as unknown, never a new number with an old time.
-    previous = cache.get(GENERATION_AT_KEY)
-    now = _now()
-    ambiguous = not previous or previous.get("generation") != number - 1 or previous["at"] >= now
-    cache.set(
-        GENERATION_AT_KEY,
-        {"generation": number, "at": now, "ambiguous": ambiguous},
-        timeout=None,
+        return shared_cache().get(GENERATION_KEY)
+    except Exception:  # django-redis already ignores its errors; other backends may raise
+        log.warning("The shared cache is unreachable", exc_info=True)
+        return None
+
+
+def _write(value: dict) -> bool:
+    """Store ``value`` as the generation; whether it is now there."""
+    try:
+        shared_cache().set(GENERATION_KEY, value, timeout=None)
+        return shared_cache().get(GENERATION_KEY) == value
+    except Exception:
+        log.warning("The shared cache is unreachable", exc_info=True)
+        return False
+
+
+def generation_current() -> Generation | None:
+    """The generation pages are cached under now, or None while the cache is unreachable
+    (pages are then rendered and served, never stored)."""
+    if _cache_down():
+        return None
+    if _pending_bump.is_set() and generation_bump() is None:
+        return None
+    value = _read()
+    if not isinstance(value, dict):
+        # Missing (first use, eviction) or unreachable: start a generation; if even that
+        # cannot be written, the cache is down.
+        if generation_bump() is None:
+            return None
+        value = _read()
+        if not isinstance(value, dict):
+            return None
+    return Generation(
+        number=value["number"], last_modified=value["at"], ambiguous=value["ambiguous"]
     )
-    return number
+
+
+def generation_bump() -> int | None:
+    """Start a new generation: every page cached so far is orphaned. Returns its number,
+    or None when the cache is unreachable (the bump is retried on the next request)."""
+    if _cache_down():
+        _pending_bump.set()
+        return None
+    previous = _read()
+    now = _now()
+    number = _fresh_number()
+    value = {
+        "number": number,
+        "at": now,
+        # A client's copy dated this second may predate this change.
+        "ambiguous": not isinstance(previous, dict) or previous.get("at", now) >= now,
+    }
+    if _write(value):
+        _pending_bump.clear()
+        return number
+    _pending_bump.set()
+    _mark_down()
+    log.warning("The shared cache is unreachable: pages are served uncached until it is back")
+    return None
+
+
+def generation_flush_pending(*, attempts: int = 1, wait_s: float = 1.0) -> bool:
+    """Retry a bump this process could not write; whether nothing is pending any more.
+
+    Long-running commands call it between rounds, and before they exit (a web worker retries
+    on its next request anyway).
+    """
+    for attempt in range(attempts):
+        if not _pending_bump.is_set():
+            return True
+        if attempt:
+            time.sleep(wait_s)
+        global _down_until
+        _down_until = 0.0
+        generation_bump()
+    return not _pending_bump.is_set()
 
 
 @receiver(article_changed, dispatch_uid="articles.caching.article_changed")
@@ -246,9 +328,9 @@ class ReaderCacheMiddleware:
         # Read the generation before the view reads the database: a change that commits in
         # between bumps it, so a page rendered from older rows is stored under a dead key.
         generation = generation_current()
-        use_store = getattr(settings, "NEWSROOM_PAGE_CACHE", True)
-        key = _page_key(request, generation.number)
+        use_store = getattr(settings, "NEWSROOM_PAGE_CACHE", True) and generation is not None
         if use_store:
+            key = _page_key(request, generation.number)
             entry = cache.get(key)
             if entry is not None:
                 response = self._from_entry(entry)
@@ -270,7 +352,7 @@ class ReaderCacheMiddleware:
         return self._conditional(request, response, generation)
 
     @staticmethod
-    def _public_headers(response: HttpResponse, generation: Generation) -> None:
+    def _public_headers(response: HttpResponse, generation: Generation | None) -> None:
         patch_cache_control(
             response,
             public=True,
@@ -280,13 +362,17 @@ class ReaderCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         if not response.has_header("ETag"):
             set_response_etag(response)
-        response.headers["Last-Modified"] = http_date(generation.last_modified)
+        if generation is not None:
+            response.headers["Last-Modified"] = http_date(generation.last_modified)
 
     @staticmethod
     def _conditional(
-        request: HttpRequest, response: HttpResponse, generation: Generation
+        request: HttpRequest, response: HttpResponse, generation: Generation | None
     ) -> HttpResponse:
-        last_modified = None if generation.ambiguous else generation.last_modified
+        if generation is None or generation.ambiguous:
+            last_modified = None
+        else:
+            last_modified = generation.last_modified
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

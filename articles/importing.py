@@ -14,6 +14,7 @@ inside one transaction; the ``import_article`` command and the desk upload both 
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +34,6 @@ from articles.models import Article, Author, Block, CorrectionNote, Section, Sou
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-MAX_BYTES = 1_048_576
 HEADLINE_LIMIT = 120
 
 STAFF_AUTHOR_SLUG = "staff"
@@ -73,6 +74,39 @@ class ParsedStory:
 # --- Reading the file -------------------------------------------------------------------
 
 
+def max_bytes() -> int:
+    """The largest story, uploaded or pasted, in bytes of UTF-8 (``DJANGO_IMPORT_MAX_BYTES``)."""
+    return settings.NEWSROOM_IMPORT_MAX_BYTES
+
+
+def size_label(n: int) -> str:
+    """``n`` bytes as people read it: "512 bytes", "3.1 MB" (binary units, as is the limit)."""
+    if n < 1024:
+        return f"{n:,} byte{'s' if n != 1 else ''}"
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    raise AssertionError  # pragma: no cover
+
+
+def size_check(size: int, *, name: str = "The story") -> None:
+    """Refuse a story of ``size`` bytes over the limit, saying the limit and how far over.
+
+    The one check for uploads, pastes and files on disk; it runs before anything is parsed.
+    """
+    limit = max_bytes()
+    if size <= limit:
+        return
+    shown, limit_shown = size_label(size), size_label(limit)
+    if shown == limit_shown:
+        # Just over: rounded, both would read "1 MB".
+        shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+    raise StoryImportError(
+        f"{name} is {shown}; the limit is {limit_shown} ({size_label(size - limit)} over). "
+        "Split it or trim it."
+    )
+
+
 def read_story_file(path: str | Path) -> str:
     """The file's text, or ``StoryImportError`` if it is missing, too big, binary or not UTF-8.
 
@@ -82,23 +116,25 @@ def read_story_file(path: str | Path) -> str:
     try:
         with path.open("rb") as handle:
             # NOTE: read one byte past the limit rather than trusting stat(), so a file that
-            # grows while we read it (or a FIFO) still cannot make us hold more than 1 MB.
-            data = handle.read(MAX_BYTES + 1)
+            # grows while we read it (or a FIFO) still cannot make us hold more than the
+            # limit; stat() only says how far over it is.
+            data = handle.read(max_bytes() + 1)
+            size = max(len(data), os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
         raise StoryImportError(f"No such file: {path}") from None
     except IsADirectoryError:
         raise StoryImportError(f"{path} is a directory, not a text file.") from None
     except OSError as exc:
         raise StoryImportError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    return decode_story(data, name=str(path))
+    return decode_story(data, name=str(path), size=size)
 
 
-def decode_story(data: bytes, *, name: str) -> str:
-    """Bytes of a story file (read from disk or uploaded in the desk) as text, checked."""
-    if len(data) > MAX_BYTES:
-        raise StoryImportError(
-            f"{name} is larger than 1 MB ({MAX_BYTES:,} bytes); a story should be far smaller."
-        )
+def decode_story(data: bytes, *, name: str, size: int | None = None) -> str:
+    """Bytes of a story file (read from disk or uploaded in the desk) as text, checked.
+
+    ``size`` is the whole file's size when ``data`` was cut at one byte past the limit.
+    """
+    size_check(max(len(data), size or 0), name=name)
     if b"\x00" in data:
         raise StoryImportError(f"{name} looks like a binary file (it contains a NUL byte).")
     try:
@@ -396,6 +432,28 @@ def _chunks(text: str) -> list[list[str]]:
     return chunks
 
 
+def _check_part(text: str, *, place: int, parts: int, total: int) -> None:
+    """Stop at the first part past the service's limits, before parsing the rest.
+
+    ``place`` is the part's place among the ``total`` runs of text between blank lines;
+    ``parts`` counts the blocks and notes so far (each note is a row of its own too).
+    """
+    max_blocks, max_chars = settings.NEWSROOM_MAX_BLOCKS, settings.NEWSROOM_MAX_BLOCK_CHARS
+    if parts > max_blocks:
+        raise StoryImportError(
+            f"The story has {total:,} parts separated by blank lines; an article holds at "
+            f"most {max_blocks:,} (paragraphs, subheadings, quotes and notes). "
+            "Split it into several stories."
+        )
+    if len(text) > max_chars:
+        opening = text[:40].rsplit(" ", 1)[0] or text[:40]
+        raise StoryImportError(
+            f"Part {place} of the story (“{opening}…”) has {len(text):,} characters; the "
+            f"limit is {max_chars:,} characters per paragraph ({len(text) - max_chars:,} over). "
+            "Separate its paragraphs with blank lines."
+        )
+
+
 def parse_story(text: str) -> ParsedStory:
     """Split a plain-text story into body blocks and correction notes.
 
@@ -406,7 +464,9 @@ def parse_story(text: str) -> ParsedStory:
     paragraph follows it; everything else is a paragraph.
 
     Raises ``StoryImportError`` if the story is empty, has no paragraphs, or a note names a
-    paragraph the story does not have.
+    paragraph the story does not have; and, as soon as it gets there, if the story has more
+    parts (blocks and notes) than ``NEWSROOM_MAX_BLOCKS`` or a part longer than
+    ``NEWSROOM_MAX_BLOCK_CHARS`` (the limits ``services`` enforces on every write).
     """
     chunks = _chunks(text)
     if not chunks:
@@ -415,22 +475,26 @@ def parse_story(text: str) -> ParsedStory:
     kinds: list[str] = []
     texts: list[str] = []
     raw_notes: list[tuple[str, str]] = []
-    for lines in chunks:
+    for place, lines in enumerate(chunks, start=1):
         folded = body.normalize_space(" ".join(lines))
         note = _split_note(folded)
         if note:
             raw_notes.append(note)
+            part = note[1]
         elif all(line.startswith(">") for line in lines):
-            quoted = body.normalize_space(" ".join(line[1:] for line in lines))
-            if quoted:
+            part = body.normalize_space(" ".join(line[1:] for line in lines))
+            if part:
                 kinds.append(Block.Kind.BLOCKQUOTE)
-                texts.append(quoted)
+                texts.append(part)
         elif kinds and len(lines) == 1 and looks_like_heading(folded):
+            part = folded
             kinds.append(Block.Kind.SUBHEADING)
             texts.append(folded)
         else:
+            part = folded
             kinds.append(Block.Kind.PARAGRAPH)
             texts.append(folded)
+        _check_part(part, place=place, parts=len(kinds) + len(raw_notes), total=len(chunks))
 
     # A "heading" with no paragraph after it is a sign-off ("Reporting by Jane Doe"), not a
     # heading: keep it as a paragraph.
@@ -522,9 +586,11 @@ def import_story(
     import shows its notes at once.
 
     Everything happens in one transaction: on any error nothing is saved, not even a new
-    author. Raises ``StoryImportError`` for bad input (including what the services' own
-    validation rejects); permission errors from the services pass through unchanged.
+    author. Raises ``StoryImportError`` for bad input (a story over the byte limit, or past
+    the block limits, included, and whatever else the services' own validation rejects);
+    permission errors from the services pass through unchanged.
     """
+    size_check(len(text.encode("utf-8", errors="surrogatepass")))
     story = parse_story(text)
     when = published_at or timezone.now()
     try:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
@@ -16,4 +16,4 @@ article_changed = Signal()
 
 @receiver([post_save, post_delete], sender=Section)
 def forget_navigation(**kwargs) -> None:
-    cache.delete(NAV_CACHE_KEY)
+    caches["shared"].delete(NAV_CACHE_KEY)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.forms import TagField
 
-from articles import body
+from articles import body, importing
 from articles.images import ImageUploadField
 from articles.models import (
     Article,
@@ -371,6 +371,29 @@ class ImportForm(forms.Form):
         required=False, max_length=200, help_text="Leave empty to use the first sentence."
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = importing.size_label(importing.max_bytes())
+        self.fields["file"].help_text = f"At most {limit}, as is a pasted story."
+
+    def _size_checked(self, size: int, name: str) -> None:
+        # Refused here, before any parsing; the bound form keeps what was pasted.
+        try:
+            importing.size_check(size, name=name)
+        except importing.StoryImportError as exc:
+            raise forms.ValidationError(str(exc), code="too_big") from None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self._size_checked(upload.size, upload.name)
+        return upload
+
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        self._size_checked(len(text.encode("utf-8", errors="surrogatepass")), "The story")
+        return text
+
     def clean(self):
         data = super().clean()
         if not data.get("file") and not data.get("text", "").strip():
@@ -379,7 +402,7 @@ class ImportForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(label="Search headlines", required=False)
+    q = forms.CharField(label="Search headlines", required=False, max_length=200)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Article.Status.choices], required=False
     )

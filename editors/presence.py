@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 STALE_AFTER = timedelta(minutes=2)
@@ -21,6 +21,8 @@ def _key(article_id: int) -> str:
 def touch(*, article_id: int, user) -> list[dict]:
     """Record that ``user`` is editing now; return the other editors still present."""
     now = timezone.now()
+    # Shared by every worker; while the cache is down presence is simply empty.
+    cache = caches["shared"]
     present: dict[str, dict] = cache.get(_key(article_id)) or {}
     fresh = {
         uid: entry

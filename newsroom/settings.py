@@ -6,7 +6,12 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
   DJANGO_ALLOWED_HOSTS    comma-separated; required when DJANGO_DEBUG=0.
   DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://news.example.org
   DATABASE_URL            default: SQLite file var/newsroom.sqlite3.
-  REDIS_URL               cache backend; local memory when unset.
+  REDIS_URL               the cache (django-redis); unset: pages in each process's memory
+                          and what processes share (the content generation, presence,
+                          navigation) in files under DJANGO_SHARED_CACHE_DIR.
+  DJANGO_SHARED_CACHE_DIR default var/cache (only without REDIS_URL).
+  DJANGO_CACHE_TIMEOUT_S  seconds a Redis call may take before the site goes on without
+                          the cache; default 0.25.
   DJANGO_PAGE_CACHE       "0" turns off the server-side cache of reader pages (default on).
   DJANGO_CACHE_MAX_AGE    seconds browsers may keep a reader page; default 60.
   DJANGO_CACHE_S_MAXAGE   seconds shared caches (and our page cache) keep it; default 600.
@@ -17,15 +22,32 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
                           HTTPS hardening when DJANGO_DEBUG=0 (see README).
   DJANGO_SITE_NAME        the publication's name shown to readers.
   DJANGO_CORRECTIONS_EMAIL  where readers report errors (corrections policy page).
+  DJANGO_IMPORT_MAX_BYTES largest story to import (upload or paste); default 1 MB.
+  DJANGO_MAX_BLOCKS, DJANGO_MAX_BLOCK_CHARS  blocks per article, characters per block;
+                          defaults 500 and 10,000.
+  DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE  largest request form data (files aside); default
+                          10 MB, at least twice DJANGO_IMPORT_MAX_BYTES. Over it: 400.
+  DJANGO_AXES_FAILURE_LIMIT, DJANGO_AXES_ADDRESS_FAILURE_LIMIT, DJANGO_AXES_COOLOFF_MINUTES
+                          login lockout: failures per account (10), per address (30),
+                          minutes locked (15).
+  DJANGO_PASSWORD_RESET_RATE_PER_EMAIL, DJANGO_PASSWORD_RESET_RATE_PER_CLIENT
+                          reset mails per address asked for, per client; 3/h and 10/h.
+  DJANGO_PROXY_COUNT      proxies in front that append to X-Forwarded-For; default 0.
+  DJANGO_CSP_REPORT_ONLY  "1": browsers report Content-Security-Policy violations, nothing
+                          is blocked (default 0: enforced). DJANGO_CSP_REPORT_URI: where to.
+  DJANGO_DB_RETRY_AFTER   seconds a 503 during a database outage says to wait; default 30.
   DJANGO_LOG_LEVEL        default INFO.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +94,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "taggit",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "articles",
     "editors",
 ]
@@ -79,12 +104,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page's Permissions-Policy and Content-Security-Policy, error pages included.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads a parameter: NUL and other control characters answer 400.
+    "newsroom.control_chars.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that finds the database unreachable answers 503 in the site's style, with
+    # Retry-After (newsroom.outage). A page cache hit never gets that far.
+    "newsroom.outage.DatabaseOutageMiddleware",
+    # Turns a login that django-axes locked into the lockout page (editors.security).
+    "axes.middleware.AxesMiddleware",
     # Last: it needs request.user, and a page it serves passes every middleware above.
     "articles.caching.ReaderCacheMiddleware",
 ]
@@ -120,23 +155,51 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache is an optimisation that never takes the site down. Two aliases:
+# - "default": stored reader pages, image manifests; per process without Redis.
+# - "shared": what every worker and management command must agree on (the content
+#   generation that invalidates pages, editor presence, the navigation).
+# With Redis both live there, through django-redis with IGNORE_EXCEPTIONS: while Redis is
+# unreachable every cache call returns "nothing" fast, pages render uncached, and the
+# newsroom.cache logger (OncePerOutage) logs one warning per outage, not one per request.
+# Without Redis, "shared" is Django's file cache, so two gunicorn workers and a cron job see
+# the same generation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TIMEOUT_S = float(os.environ.get("DJANGO_CACHE_TIMEOUT_S", "0.25"))
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom",
-        }
+    _redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsroom",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_S,
+            "SOCKET_TIMEOUT": CACHE_TIMEOUT_S,
+        },
     }
+    CACHES = {"default": _redis, "shared": _redis}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        },
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "newsroom.cache"
 
 # Reader pages for anonymous readers (articles.caching): stored server-side until the next
 # content change, and sent with Cache-Control: public, max-age, s-maxage.
 NEWSROOM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("DJANGO_CACHE_MAX_AGE", "60"))
 NEWSROOM_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_CACHE_S_MAXAGE", "600"))
+
+# Error pages of the site's own (newsroom.errors; handler400/403/404/500 in newsroom.urls).
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+# Seconds a 503 during a database outage asks clients to wait before trying again.
+NEWSROOM_DB_RETRY_AFTER = int(os.environ.get("DJANGO_DB_RETRY_AFTER", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,8 +236,34 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Limits that keep one story or one request from taking the site down (README, Configuration).
+# A plain-text story, uploaded or pasted (desk import, import_article), in bytes of UTF-8.
+NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(1024 * 1024)))
+# Every write of an article body passes articles.services.base._write_blocks, which refuses
+# more blocks than this, or a block with more characters (as typed, markup included).
+# 200 blocks is a very long story (a 25-paragraph wire story is about 30); the desk's editor
+# draws every block as a form, so the limit also bounds how heavy its page can get.
+NEWSROOM_MAX_BLOCKS = int(os.environ.get("DJANGO_MAX_BLOCKS", "200"))
+NEWSROOM_MAX_BLOCK_CHARS = int(os.environ.get("DJANGO_MAX_BLOCK_CHARS", "10000"))
+# Django answers 400 before any view runs for a request whose form fields (files aside) are
+# bigger than this. It stays well above the import limit, so that a paste a little over that
+# limit reaches the import form, which keeps the text and says by how much it is over.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get(
+        "DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE",
+        str(max(10 * 1024 * 1024, 4 * NEWSROOM_IMPORT_MAX_BYTES)),
+    )
+)
+if DATA_UPLOAD_MAX_MEMORY_SIZE < 2 * NEWSROOM_IMPORT_MAX_BYTES:
+    raise ImproperlyConfigured(
+        "DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE must be at least twice DJANGO_IMPORT_MAX_BYTES, "
+        "or a paste over the import limit gets a bare 400 instead of the import form's message."
+    )
+# The desk editor posts about eight fields and one file input (sent even when empty) per
+# block, plus two spare blocks: an article at NEWSROOM_MAX_BLOCKS must still save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10 * NEWSROOM_MAX_BLOCKS + 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_BLOCKS + 100
 # Uploads: the lead image and in-body images are validated by Pillow (articles.images).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_MAX_IMAGE_BYTES = int(os.environ.get("DJANGO_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
 NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("DJANGO_MAX_IMAGE_PIXELS", str(40_000_000)))
 
@@ -193,10 +282,118 @@ if not DEBUG:
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Who a client is, for the login lockout and the reset-mail limits (editors.security): the
+# address the outermost of DJANGO_PROXY_COUNT proxies saw, or REMOTE_ADDR without proxies.
+NEWSROOM_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# Logins (django-axes, editors.security). Failures are kept in the database, never only in
+# the cache: a Redis outage neither breaks logging in nor forgets a lockout. They count per
+# account (from any address) and per address (for any account); an address, often a whole
+# office, may fail more often than one account before it is locked.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "editors.security.AxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "10"))
+NEWSROOM_AXES_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", str(3 * AXES_FAILURE_LIMIT))
+)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
+AXES_CLIENT_IP_CALLABLE = "editors.security.client_address"
+AXES_LOCKOUT_CALLABLE = "editors.security.lockout_response"
+
+# Password-reset mails (django-ratelimit, editors.security): at most this many per address
+# asked for and per client, as "count/period" (s, m, h, d: "3/h", "20/d").
+NEWSROOM_PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get(
+    "DJANGO_PASSWORD_RESET_RATE_PER_EMAIL", "3/h"
+)
+NEWSROOM_PASSWORD_RESET_RATE_PER_CLIENT = os.environ.get(
+    "DJANGO_PASSWORD_RESET_RATE_PER_CLIENT", "10/h"
+)
+for _rate in (NEWSROOM_PASSWORD_RESET_RATE_PER_EMAIL, NEWSROOM_PASSWORD_RESET_RATE_PER_CLIENT):
+    if not re.fullmatch(r"\d+/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"A password-reset rate looks like 3/h, not {_rate!r}.")
+# Counted where every worker sees the same numbers. If the cache cannot count, a reset
+# still goes through: a mail too many beats a desk that cannot get back in.
+RATELIMIT_USE_CACHE = "shared"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "editors.security.client_address"
+if CACHES[RATELIMIT_USE_CACHE]["BACKEND"].endswith("FileBasedCache"):
+    # Without Redis the shared cache is Django's file cache, whose incr is a read and a
+    # write: two resets in the same instant may count as one. For caps of a few mails an
+    # hour that is close enough, so these two checks would only fail every `check`.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Content-Security-Policy (django-csp) on every response. Nothing inline: scripts and styles
+# come from our static files, so no nonce is needed, and none is used: the page cache
+# (articles.caching) replays whole reader pages, which would hand one nonce to every reader.
+# The JSON-LD blocks are data (type application/ld+json), which CSP does not govern. The
+# Django admin needs nothing more (tests/browser/test_content_security_policy.py).
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the inline SVG icons in Bootstrap's and the admin's stylesheets.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if os.environ.get("DJANGO_CSP_REPORT_URI"):
+    _csp["DIRECTIVES"]["report-uri"] = [os.environ["DJANGO_CSP_REPORT_URI"]]
+# Report-only lets a new policy be tried on a live site: browsers report, nothing is blocked.
+if env_bool("DJANGO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
+# Permissions-Policy (django-permissions-policy): no page uses these browser features, so
+# none may, nor anything a page might embed. (The desk's copy button needs clipboard-write,
+# which stays allowed for the site itself.) Only features Chromium knows: it warns in the
+# console about every other one, on every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "once_per_outage": {"()": "newsroom.logfilters.OncePerOutage"},
+        # Its own instance: a cache outage must not silence the database's warning.
+        "database_once_per_outage": {"()": "newsroom.logfilters.OncePerOutage"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # A dependency that is down is reported once per outage, not once per request.
+        "newsroom.cache": {"filters": ["once_per_outage"], "level": "WARNING"},
+        "newsroom.database": {"filters": ["database_once_per_outage"], "level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import include, path
 
+from editors.views.accounts import PasswordResetView
 from editors.views.articles import shared_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -25,9 +26,7 @@ accounts = [
     ),
     path(
         "password_reset/",
-        auth.PasswordResetView.as_view(
-            **_named, extra_email_context={"site_name": settings.SITE_NAME}
-        ),
+        PasswordResetView.as_view(**_named, extra_email_context={"site_name": settings.SITE_NAME}),
         name="password_reset",
     ),
     path(
@@ -54,6 +53,13 @@ urlpatterns = [
     path("preview/<str:token>/", shared_preview, name="preview"),
     path("", include("articles.urls")),
 ]
+
+# The site's own error pages, in the reader's or the desk's style by path; they render
+# without the database or the cache (newsroom.errors).
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     from django.urls import re_path

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from hypothesis import settings as hypothesis_settings
 
+from articles import caching
 from tests.helpers import user_with_role
 
 # Property tests assert behaviour, never speed: no per-example deadline, so a loaded CI
@@ -14,11 +15,21 @@ hypothesis_settings.load_profile("newsroom")
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets an empty cache and its own media folder."""
+    """Each test gets empty caches (the shared one in its own folder, as the embedded
+    default keeps it in files) and its own media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if settings.CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "shared": {**settings.CACHES["shared"], "LOCATION": str(tmp_path / "shared-cache")},
+        }
     cache.clear()
+    caches["shared"].clear()
+    caching._pending_bump.clear()
+    caching._down_until = 0.0
     yield
     cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture

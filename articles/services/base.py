@@ -3,15 +3,18 @@ article_changed signal it schedules), snapshots and revisions."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles import fields
+from articles import body, fields
 from articles.exceptions import EditorialPermissionDenied
 from articles.models import (
     Article,
@@ -125,7 +128,54 @@ def revision_create(
     )
 
 
+def block_chars(text: str) -> int:
+    """How long a block's text is as the desk shows it: entities decoded, markup counted."""
+    return len(html.unescape(text or ""))
+
+
+def block_limits_check(blocks: Sequence[BlockData]) -> None:
+    """Refuse a body over ``NEWSROOM_MAX_BLOCKS`` blocks, or with a block over
+    ``NEWSROOM_MAX_BLOCK_CHARS`` characters, with a ``ValidationError`` that names the block
+    and the limits.
+
+    NOTE: an article is rendered, diffed, snapshotted and re-posted whole on every edit; a
+    story of 39,321 blocks (a 3 MB paste) took 37 s to import and its editor page never
+    loaded. Checked on the one write path, so the desk, the importer and a revision restore
+    all stop at the same line.
+    """
+    max_blocks, max_chars = settings.NEWSROOM_MAX_BLOCKS, settings.NEWSROOM_MAX_BLOCK_CHARS
+    if len(blocks) > max_blocks:
+        raise ValidationError(
+            f"The article has {len(blocks):,} blocks; the limit is {max_blocks:,} blocks per "
+            f"article ({len(blocks) - max_blocks:,} over). Split it into several stories.",
+            code="too_many_blocks",
+        )
+    numbers = body.paragraph_numbers(b.kind for b in blocks)
+    too_long = [
+        (position, number, chars)
+        for position, (data, number) in enumerate(zip(blocks, numbers, strict=True), start=1)
+        if (chars := block_chars(data.text)) > max_chars
+    ]
+    if too_long:
+        position, number, chars = too_long[0]
+        where = f"Block {position}" + (f" (paragraph {number})" if number else "")
+        others = len(too_long) - 1
+        raise ValidationError(
+            f"{where} has {chars:,} characters; the limit is {max_chars:,} characters per "
+            f"block ({chars - max_chars:,} over). Split it into shorter paragraphs."
+            + (
+                f" {others:,} more block{'s are' if others > 1 else ' is'} too long."
+                if others
+                else ""
+            ),
+            code="block_too_long",
+        )
+
+
 def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
+    """Replace the article's body; checked against the block limits before anything goes."""
+    blocks = list(blocks)
+    block_limits_check(blocks)
     article.blocks.all().delete()
     for position, data in enumerate(blocks, start=1):
         block = Block(

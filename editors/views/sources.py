@@ -16,6 +16,13 @@ from articles.models import Article, Source
 from editors.views.common import desk_view, no_store, report_error
 
 
+class SourceFilterForm(forms.Form):
+    """The source search box. A query the form refuses (too long, a NUL) lists everything
+    rather than reaching the database."""
+
+    q = forms.CharField(label="Search sources", required=False, max_length=200)
+
+
 class MergeForm(forms.Form):
     duplicate = forms.ModelChoiceField(
         queryset=Source.objects.all(),
@@ -31,7 +38,8 @@ class MergeForm(forms.Form):
 @desk_view
 @no_store
 def source_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    form = SourceFilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     sources = Source.objects.select_related("affiliation").annotate(quoted=Count("attributions"))
     if query:
         sources = sources.filter(

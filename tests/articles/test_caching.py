@@ -13,7 +13,6 @@ import pytest
 import redis
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -22,6 +21,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django_redis.cache import RedisCache
 
 from articles import caching, services
 from articles.models import Article, Section
@@ -346,7 +346,7 @@ class TestInvalidation:
         for _ in range(3):
             caching.generation_bump()
         _warm(client, [url])
-        cache.delete(caching.GENERATION_KEY)
+        caching.shared_cache().delete(caching.GENERATION_KEY)
         Article.objects.filter(pk=story.pk).update(headline="Seen after the key was lost")
         for _ in range(3):
             caching.generation_bump()
@@ -480,20 +480,18 @@ class TestRedis:
     def redis_cache(self):
         """The project's Redis backend on database 15, under a prefix of its own."""
         prefix = f"test-{uuid.uuid4().hex}"
-        caches = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
-                "KEY_PREFIX": prefix,
-            }
+        backend = {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": prefix,
         }
-        with override_settings(CACHES=caches):
+        with override_settings(CACHES={"default": backend, "shared": backend}):
             try:
                 cache.set("ping", 1)
             except redis.exceptions.ConnectionError as exc:
                 pytest.skip(f"Redis is not reachable at 127.0.0.1:6379: {exc}")
             yield cache
-            client = cache._cache.get_client(write=True)
+            client = cache.client.get_client(write=True)
             keys = list(client.scan_iter(f"{prefix}:*"))
             if keys:
                 client.delete(*keys)
@@ -510,6 +508,7 @@ class TestRedis:
         """With Redis as the cache, pages are served from it and a correction still shows
         on the very next request."""
         assert isinstance(caches["default"], RedisCache)
+        assert isinstance(caches["shared"], RedisCache)
         urls = _urls(story)
         _warm(client, urls.values())
         with django_assert_num_queries(0):
@@ -518,7 +517,7 @@ class TestRedis:
             _correct(story, editor, headline="Council passes revised budget")
         for page, url in urls.items():
             assert "Council passes revised budget" in _text(client, url), page
-        assert isinstance(redis_cache.get(caching.GENERATION_KEY), int)
+        assert isinstance(redis_cache.get(caching.GENERATION_KEY)["number"], int)
 
 
 def _correct(article: Article, actor, *, headline: str) -> Article:

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles import importing, services
-from articles.importing import MAX_BYTES
 from articles.models import (
     Article,
     ArticleEvent,
@@ -25,6 +24,7 @@ from articles.models import (
 from tests.factories import AuthorFactory, SectionFactory, SourceFactory
 from tests.helpers import SEED_FILE
 
+MAX_BYTES = importing.max_bytes()
 pytestmark = pytest.mark.django_db
 
 
@@ -136,7 +136,9 @@ SEED_BYTES = SEED_FILE.read_bytes()
         pytest.param(b"  \n\n\t \r\n", "empty", id="whitespace"),
         pytest.param(b"Hello\x00world.", "binary", id="nul-byte"),
         pytest.param("Café au lait.".encode("latin-1"), "not UTF-8", id="latin-1"),
-        pytest.param(b"word " * (MAX_BYTES // 5 + 1), "larger than 1 MB", id="over-1mb"),
+        pytest.param(
+            b"word " * (MAX_BYTES // 5 + 1), "the limit is 1,048,576 bytes", id="over-1mb"
+        ),
         pytest.param(
             SEED_BYTES.replace(b"paragraph eleven", b"paragraph 40"), "paragraph 40", id="para-40"
         ),

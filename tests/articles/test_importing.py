@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from articles import body, importing, services
 from articles.exceptions import EditorialPermissionDenied, InvalidTransition
 from articles.importing import (
-    MAX_BYTES,
     StoryImportError,
     derive_headline,
     import_story,
@@ -25,6 +24,7 @@ from articles.models import Article, ArticleEvent, Author, Block, CorrectionNote
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
 from tests.helpers import SEED_FILE
 
+MAX_BYTES = importing.max_bytes()
 SEED_HEADING = "Russian Strikes Syrians being Trained by US"
 SEED_NOTE = "A misspelled word in a quote, “militaries” is changed to “forces” in paragraph eleven."
 
@@ -323,7 +323,10 @@ class TestReadStoryFile:
     @pytest.mark.parametrize(
         ("content", "reason"),
         [
-            (b"a" * (MAX_BYTES + 1), "larger than 1 MB"),
+            (
+                b"a" * (MAX_BYTES + 1),
+                r"1,048,577 bytes; the limit is 1,048,576 bytes \(1 byte over\)",
+            ),
             (b"Hello\x00world", "binary"),
             ("Café".encode("latin-1"), "not UTF-8"),
         ],

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import services
 from articles.models import Article
+from newsroom import errors
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
@@ -78,9 +78,10 @@ class TestStatus:
         article = ArticleFactory(**fields)
         assert client.get(article.get_absolute_url()).status_code == 404
 
-    def test_server_error_page_renders_without_context(self):
-        """The 500 page needs neither a request nor the database."""
-        html = render_to_string("500.html")
+    def test_server_error_page_renders_without_the_database(self, rf, django_assert_num_queries):
+        """The 500 page needs no database (tests/test_error_pages.py covers every error page)."""
+        with django_assert_num_queries(0):
+            html = errors.server_error(rf.get("/")).content.decode()
         assert "Something went wrong" in html
         assert '<html lang="en">' in html
 

@@ -56,6 +56,20 @@ DESK_PAGES = [
 ]
 # The login page is on the desk's templates but needs no account.
 LOGGED_IN = set(DESK_PAGES) - {"login"}
+# The admin's pages, for an administrator (its login page for nobody); not in build_site's
+# paths: the HTML and accessibility checkers cover our pages, not Django's admin.
+ADMIN = "ada"
+ADMIN_PAGES = [
+    "admin-login",
+    "admin-index",
+    "admin-article-list",
+    "admin-article-change",
+    "admin-source-list",
+    "admin-source-change",
+    "admin-note-add",
+    "admin-login-attempts",
+]
+ADMIN_LOGGED_OUT = {"admin-login"}
 
 
 def _jpeg(colour: tuple[int, int, int]) -> ContentFile:
@@ -135,6 +149,27 @@ def build_site() -> dict[str, str]:
     return paths
 
 
+def admin_paths() -> dict[str, str]:
+    """The admin pages of the site ``build_site`` made, by name, and their administrator.
+
+    The source and the new note have autocomplete widgets (select2); the article is the
+    read-only story with its inlines; the login attempts are axes' admin.
+    """
+    account_set_role(username=ADMIN, role="admin", password=PASSWORD)
+    seed = Article.objects.get(slug=SEED_SLUG)
+    source = Source.objects.get(name="Nikki Haley")
+    return {
+        "admin-login": reverse("admin:login"),
+        "admin-index": reverse("admin:index"),
+        "admin-article-list": reverse("admin:articles_article_changelist"),
+        "admin-article-change": reverse("admin:articles_article_change", args=[seed.pk]),
+        "admin-source-list": reverse("admin:articles_source_changelist"),
+        "admin-source-change": reverse("admin:articles_source_change", args=[source.pk]),
+        "admin-note-add": reverse("admin:articles_correctionnote_add"),
+        "admin-login-attempts": reverse("admin:axes_accessattempt_changelist"),
+    }
+
+
 def expected_status(name: str) -> int:
     return {"not-found": 404, "unpublished": 410}.get(name, 200)
 
@@ -147,3 +182,46 @@ def require_tool(path: Path | str, *, what: str, how: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing; .ci/run installs it ({how}).")
     pytest.skip(f"needs {what} ({how})")
+
+
+# The site's error pages (newsroom.errors), each in both looks. They are rendered by the
+# handlers themselves, since most of them cannot be reached with a plain GET; the checkers
+# serve them at the path they stand for.
+ERROR_PAGES = [
+    f"{style}-{name}"
+    for style in ("reader", "desk")
+    for name in ("400", "400-too-big", "403", "403-csrf", "404", "500", "503")
+] + ["desk-503-post"]
+
+
+def error_page(name: str):
+    """``(path, response)`` for the error page ``name``, as its handler answers it."""
+    from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+    from django.db import OperationalError
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from newsroom import errors, outage
+
+    style, _, kind = name.partition("-")
+    path = "/desk/articles/1/" if style == "desk" else "/articles/a-story/"
+    factory = RequestFactory()
+    if kind == "503-post":
+        data = {
+            "headline": "Harbour wall <b>rebuilt</b>",
+            "blocks-0-text": "The council met on Tuesday.\n\nIt voted yes.",
+            "csrfmiddlewaretoken": "never-shown",
+        }
+        request = factory.post(path, data, headers={"referer": f"http://testserver{path}"})
+        return path, outage.service_unavailable(request, OperationalError("down"))
+    request = factory.get(path, headers={"referer": "http://testserver/"})
+    respond = {
+        "400": lambda: errors.bad_request(request, SuspiciousOperation()),
+        "400-too-big": lambda: errors.bad_request(request, RequestDataTooBig()),
+        "403": lambda: errors.permission_denied(request, PermissionDenied("Not yours.")),
+        "403-csrf": lambda: errors.csrf_failure(request),
+        "404": lambda: errors.page_not_found(request, Http404()),
+        "500": lambda: errors.server_error(request),
+        "503": lambda: outage.service_unavailable(request, OperationalError("down")),
+    }[kind]
+    return path, respond()

@@ -17,9 +17,11 @@ from django.contrib.auth import get_user_model
 
 from tests.browser.pages import (
     EDITOR,
+    ERROR_PAGES,
     LOGGED_IN,
     NODE_MODULES,
     build_site,
+    error_page,
     expected_status,
     require_tool,
 )
@@ -77,6 +79,24 @@ def test_reader_and_desk_pages_are_valid_html(client, tmp_path):
             client.logout()
         response = client.get(path)
         assert response.status_code == expected_status(name), f"{name}: {path}"
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.content)
+        files.append(file)
+
+    errors = [m for m in run_vnu(files) if m.get("type") == "error"]
+    checked = {Path(m.get("url", "")).name for m in errors}
+    assert not errors, f"{len(errors)} HTML errors in {sorted(checked)}:\n" + "\n".join(
+        describe(m) for m in errors
+    )
+
+
+def test_error_pages_are_valid_html(tmp_path):
+    """Every error page, in the reader's look and the desk's, passes the Nu HTML Checker."""
+    require_tool("java", what="Java", how="apt-get install default-jre-headless")
+    require_tool(VNU_JAR, what="the Nu HTML Checker", how="npm ci")
+    files = []
+    for name in ERROR_PAGES:
+        _path, response = error_page(name)
         file = tmp_path / f"{name}.html"
         file.write_bytes(response.content)
         files.append(file)

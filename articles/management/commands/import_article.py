@@ -11,7 +11,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import StoryImportError, import_story, read_story_file, story_summary
+from articles.importing import (
+    StoryImportError,
+    import_story,
+    max_bytes,
+    read_story_file,
+    size_label,
+    story_summary,
+)
 from articles.models import Article, Section
 
 
@@ -22,7 +29,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="UTF-8 text file, at most 1 MB.")
+        parser.add_argument(
+            "file",
+            help=f"UTF-8 text file, at most {size_label(max_bytes())} (DJANGO_IMPORT_MAX_BYTES).",
+        )
         parser.add_argument("--section", required=True, help="Section slug, e.g. world.")
         parser.add_argument(
             "--publish", action="store_true", help="Publish at once (default: save a draft)."

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from articles import caching
 from articles.services import article_publish_due
 
 
@@ -38,5 +39,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"Could not publish {line}")
             done += 1
             if not loop or (iterations and done >= iterations):
+                self._tell_the_page_cache(attempts=5)
                 return
+            self._tell_the_page_cache(attempts=1)
             time.sleep(loop)
+
+    def _tell_the_page_cache(self, *, attempts: int) -> None:
+        # A publish while the cache was unreachable could not invalidate stored pages.
+        if not caching.generation_flush_pending(attempts=attempts):
+            self.stderr.write(
+                "The cache is unreachable: pages stored before this run may show the old "
+                "version until it is back (the web site retries) or they expire."
+            )

@@ -6,7 +6,8 @@
  *   - "Add paragraph" (and friends) buttons that clone the formset's empty form,
  *   - image fields shown only for image blocks, live "¶ N" paragraph numbers,
  *   - an autosave of the editor's fields to localStorage, offered back after a crash,
- *   - a copy button for shared preview links.
+ *   - a copy button for shared preview links and for the text an error page shows back,
+ *   - "Go back" links on error pages that use the browser's Back (the form keeps its text).
  */
 (function () {
   "use strict";
@@ -435,19 +436,32 @@
         var done = function () { if (status) status.textContent = "Copied to the clipboard."; };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(input.value).then(done, function () {
-            if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+            if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected text.";
           });
         } else {
           try {
             if (document.execCommand("copy")) done();
           } catch (e) {
-            if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+            if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected text.";
           }
         }
       });
     });
     $all("[data-select-on-focus]").forEach(function (input) {
       input.addEventListener("focus", function () { input.select(); });
+    });
+  }
+
+  function enhanceBackLinks() {
+    // "Go back" on an error page: the browser's Back button returns to the form with what
+    // was typed still in it; following the link would load a fresh copy of the page.
+    $all("[data-history-back]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (window.history.length > 1) {
+          event.preventDefault();
+          window.history.back();
+        }
+      });
     });
   }
 
@@ -459,6 +473,7 @@
       new Autosave(form, blocks).init();
     }
     enhanceCopyButtons();
+    enhanceBackLinks();
   }
 
   if (document.readyState === "loading") {
