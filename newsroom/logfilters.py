@@ -39,5 +39,8 @@ class OncePerOutage(logging.Filter):
             record.exc_text = None
         if record.levelno > logging.WARNING:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-        record.msg = f"{record.msg} (further failures are not logged while it lasts)"
+        record.msg = (
+            f"{record.name}: unavailable, going on without it: {record.msg} "
+            "(further failures are not logged while it lasts)"
+        )
         return True
