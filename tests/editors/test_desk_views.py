@@ -489,3 +489,16 @@ class TestListsAndDashboard:
         page = client.get(reverse("editors:article_list"), {"status": "draft"}).content.decode()
         assert "Page 1 of 2" in page
         assert "?status=draft&amp;page=2" in page
+
+
+@pytest.mark.django_db
+def test_the_held_back_queue_shows_only_when_a_story_is_held(client, editor):
+    """An empty "held back" queue is noise; a held story puts it first, with its reason."""
+    from tests.factories import ArticleFactory
+
+    client.force_login(editor)
+    assert 'id="queue-held-back"' not in client.get("/desk/").content.decode()
+    ArticleFactory(status="approved", held_reason="It needs at least one byline.")
+    page = client.get("/desk/").content.decode()
+    assert 'id="queue-held-back"' in page
+    assert "It needs at least one byline." in page
