@@ -25,7 +25,9 @@ class ChangeAnalysis:
 
     @property
     def changed_blocks(self) -> list[diffing.BlockDiff]:
-        return diffing.changed_only(self.blocks)
+        """Blocks whose words changed. A paragraph whose only change is its quote marks
+        (typographic quotes applied to a story saved before they were) is not one."""
+        return [d for d in diffing.changed_only(self.blocks) if not _marks_only(d)]
 
     @property
     def changes_wording(self) -> bool:
@@ -47,11 +49,11 @@ class ChangeAnalysis:
 
     @property
     def before(self) -> str:
-        return " … ".join(d.removed_words for d in self.changed_blocks if d.removed_words)
+        return " … ".join(w for w in (_words(d, "delete") for d in self.changed_blocks) if w)
 
     @property
     def after(self) -> str:
-        return " … ".join(d.added_words for d in self.changed_blocks if d.added_words)
+        return " … ".join(w for w in (_words(d, "insert") for d in self.changed_blocks) if w)
 
     def suggested_text(self) -> str:
         """A first draft of the public note, for the editor to rewrite."""
@@ -69,6 +71,28 @@ class ChangeAnalysis:
         if self.after:
             return f"This story was updated to add “{self.after}” {where}."
         return "An earlier version of this story was changed."
+
+
+def _marks_only(diff: diffing.BlockDiff) -> bool:
+    return diff.status == "changed" and body.fold_quotes(diff.old_text) == body.fold_quotes(
+        diff.new_text
+    )
+
+
+def _words(diff: diffing.BlockDiff, kind: str) -> str:
+    """The words a block lost or gained, leaving out words that only changed quote marks
+    (don't → don’t): the note is about the wording."""
+    ops = list(diff.ops)
+    kept: list[diffing.Op] = []
+    index = 0
+    while index < len(ops):
+        if _same_but_marks(ops, index):
+            kept.append(diffing.Op("equal", ops[index + 1].text))
+            index += 2
+            continue
+        kept.append(ops[index])
+        index += 1
+    return diffing.changed_words(kept, kind)
 
 
 def _paragraph_words(numbers: Sequence[int]) -> str:
@@ -108,21 +132,17 @@ def _protected_spans(
 ) -> dict[int, list[tuple[int, int, str]]]:
     """Spans of each paragraph that only a public note may change: quotes and attributed text."""
     spans: dict[int, list[tuple[int, int, str]]] = {}
-    for finding in quotes.find_passages(paragraphs, quoted_paragraphs=block_quotes):
-        if finding.kind == "quote":
-            spans.setdefault(finding.paragraph, []).append(
-                (finding.start, finding.end, f"the quote “{_short(finding.text)}”")
-            )
+    # The rule layer only (quote marks and block quotes), never the advisory attribution layer.
+    for finding in quotes.quoted_passages(paragraphs, quoted_paragraphs=block_quotes):
+        spans.setdefault(finding.paragraph, []).append(
+            (finding.start, finding.end, f"the quote “{_short(finding.text)}”")
+        )
     for paragraph, text in attributions:
         if paragraph in paragraphs:
-            start = body.normalize_space(paragraphs[paragraph]).find(body.normalize_space(text))
-            if start >= 0:
+            span = body.find(paragraphs[paragraph], text)
+            if span is not None:
                 spans.setdefault(paragraph, []).append(
-                    (
-                        start,
-                        start + len(body.normalize_space(text)),
-                        f"the attributed words “{_short(text)}”",
-                    )
+                    (*span, f"the attributed words “{_short(text)}”")
                 )
     return spans
 
@@ -135,16 +155,36 @@ def _short(text: str, limit: int = 60) -> str:
 def _deletes_within(diff: diffing.BlockDiff, start: int, end: int) -> bool:
     """Whether the diff removes or replaces any character of ``old[start:end]``.
 
-    An insertion strictly inside the span counts too: it changes the quoted words.
+    An insertion strictly inside the span counts too: it changes the quoted words. Words
+    replaced by the same words with other quote marks (don't → don’t, typographic quotes
+    applied to a story saved before they were) change nothing a reader would call wording.
     """
     position = 0
-    for op in diff.ops:
+    ops = diff.ops
+    for index, op in enumerate(ops):
         if op.kind == "insert":
-            if start < position < end:
+            if start < position < end and not _same_but_marks(ops, index - 1):
                 return True
             continue
         size = len(op.text)
-        if op.kind == "delete" and position < end and position + size > start:
+        if (
+            op.kind == "delete"
+            and position < end
+            and position + size > start
+            and not _same_but_marks(ops, index)
+        ):
             return True
         position += size
     return False
+
+
+def _same_but_marks(ops: Sequence[diffing.Op], index: int) -> bool:
+    """Whether ``ops[index]`` deletes what the insert after it puts back with other marks."""
+    if not 0 <= index < len(ops) - 1:
+        return False
+    deleted, inserted = ops[index], ops[index + 1]
+    return (
+        deleted.kind == "delete"
+        and inserted.kind == "insert"
+        and body.fold_quotes(deleted.text) == body.fold_quotes(inserted.text)
+    )

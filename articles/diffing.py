@@ -14,7 +14,12 @@ from typing import Any
 
 from articles import body
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_MARKS = body.QUOTE_MARKS
+# A token is a run of whitespace, a word, or one mark of punctuation. Words keep their
+# inner apostrophes and hyphens (don’t, O'Brien, anti-Syrian) and numbers their separators
+# (9,5 and 1.2); quote marks, commas and full stops stand alone, so a changed word is
+# reported, and carried, without the marks around it.
+_TOKEN = re.compile(r"\s+|\w+(?:(?:['’‐\-]|(?<=\d)[.,:](?=\d))\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -43,29 +48,108 @@ class BlockDiff:
 
     @property
     def removed_words(self) -> str:
-        return " ".join(op.text.strip() for op in self.ops if op.kind == "delete").strip()
+        """The words taken out, as the old text spells them; separate passages joined by
+        " … " (see ``changed_words``)."""
+        return changed_words(self.ops, "delete")
 
     @property
     def added_words(self) -> str:
-        return " ".join(op.text.strip() for op in self.ops if op.kind == "insert").strip()
+        """The words put in, as the new text spells them (see ``changed_words``)."""
+        return changed_words(self.ops, "insert")
 
 
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def diff_words(old: str, new: str) -> tuple[Op, ...]:
-    """Ops that turn ``old`` into ``new``: equal+delete texts join to old, equal+insert to new."""
-    a, b = tokens(old), tokens(new)
-    ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            ops.append(Op("equal", "".join(a[i1:i2])))
+_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
+_CLOSERS = '”»"'
+
+
+def balanced(text: str) -> str:
+    """``text`` without a quote mark at either end that has no partner inside it.
+
+    A change that stops at a quote mark ("rebuild." → "recover.") must not hand a note
+    half a pair: the note puts the words in quote marks of its own. A trailing ’ stays,
+    since it may be an apostrophe (the players’).
+    """
+    text = text.strip()
+    while text:
+        first, last = text[0], text[-1]
+        if first in _OPENERS and not any(c in _OPENERS[first] for c in text[1:]):
+            text = text[1:].strip()
+        elif last in _CLOSERS and not any(c in _OPENERS and last in _OPENERS[c] for c in text[:-1]):
+            text = text[:-1].strip()
+        else:
+            break
+    return text
+
+
+def changed_words(ops: Sequence[Op], kind: str) -> str:
+    """The text of the ``kind`` ops ("delete" or "insert") as whole passages.
+
+    Changed tokens separated only by whitespace or punctuation the two texts share are one
+    passage, spelt as that side's text spells it ("the council voted"); passages with
+    unchanged words between them are joined by " … ". Unpaired quote marks at a passage's
+    ends are dropped (``balanced``).
+    """
+    side = {kind, "equal"}
+    passages: list[str] = []
+    current: list[str] = []
+    pending: list[str] = []  # equal text since the last changed op, to keep if one follows
+    for op in ops:
+        if op.kind not in side:
             continue
-        if i2 > i1:
-            ops.append(Op("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            ops.append(Op("insert", "".join(b[j1:j2])))
+        if op.kind == kind:
+            if current:
+                current.extend(pending)
+            current.append(op.text)
+            pending = []
+        elif current and not any(c.isalnum() for c in op.text):
+            pending.append(op.text)
+        else:
+            if current:
+                passages.append("".join(current))
+            current, pending = [], []
+    if current:
+        passages.append("".join(current))
+    return " … ".join(p for p in (balanced(p) for p in passages) if p)
+
+
+def diff_words(old: str, new: str) -> tuple[Op, ...]:
+    """Ops that turn ``old`` into ``new``: equal+delete texts join to old, equal+insert to new.
+
+    The tokens both texts open and close with are set aside first: a correction changes a
+    few words, and ``SequenceMatcher`` alone may pair a repeated word with the wrong copy
+    ("We We" → "recover We" read as an insertion and a deletion rather than one change).
+    """
+    a, b = tokens(old), tokens(new)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    ops: list[Op] = []
+
+    def add(kind: str, text: str) -> None:
+        if not text:
+            return
+        if ops and ops[-1].kind == kind == "equal":
+            ops[-1] = Op("equal", ops[-1].text + text)
+        else:
+            ops.append(Op(kind, text))
+
+    add("equal", "".join(a[:head]))
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(middle_a[i1:i2]))
+            continue
+        add("delete", "".join(middle_a[i1:i2]))
+        add("insert", "".join(middle_b[j1:j2]))
+    add("equal", "".join(a[len(a) - tail :]))
     return tuple(ops)
 
 
@@ -165,6 +249,19 @@ def map_span(old: str, new: str, start: int, end: int) -> tuple[int, int] | None
         old_pos = seg_end
         if op.kind == "equal":
             new_pos += size
-    if new_start is None or new_end is None or new_end <= new_start:
+    if new_start is None or new_end is None:
+        return None
+    # Marks the change brought to the span's edges are not the attribution's words: an
+    # attribution of `We will rebuild.` becomes `We will recover.`, never `We will recover."`.
+    piece = old[start:end].strip()
+    while new_start < new_end and (
+        new[new_start].isspace() or (new[new_start] in _MARKS and piece[:1] not in _MARKS)
+    ):
+        new_start += 1
+    while new_end > new_start and (
+        new[new_end - 1].isspace() or (new[new_end - 1] in _MARKS and piece[-1:] not in _MARKS)
+    ):
+        new_end -= 1
+    if new_end <= new_start:
         return None
     return new_start, new_end

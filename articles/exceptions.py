@@ -29,14 +29,23 @@ class EditConflict(Exception):
 
 
 class UnattributedQuotes(InvalidTransition):
-    """Direct quotes in the body have no source; publishing waits for them or an override."""
+    """Direct quotes in the body have no source, or the story quotes anonymous sources;
+    publishing waits for attributions or an editor's recorded reason."""
 
-    def __init__(self, findings) -> None:
+    def __init__(self, findings, anonymous=()) -> None:
         self.findings = list(findings)
-        listed = "; ".join(f"paragraph {f.paragraph}: “{f.text[:60]}”" for f in self.findings)
+        self.anonymous = list(anonymous)
+        parts = []
+        if self.findings:
+            listed = "; ".join(f"paragraph {f.paragraph}: “{f.text[:60]}”" for f in self.findings)
+            parts.append(f"{len(self.findings)} direct quote(s) have no attribution ({listed}).")
+        if self.anonymous:
+            listed = "; ".join(f"paragraph {f.paragraph}" for f in self.anonymous)
+            parts.append(
+                f"{len(self.anonymous)} passage(s) come from an anonymous source ({listed})."
+            )
         super().__init__(
-            f"{len(self.findings)} direct quote(s) have no attribution ({listed}). "
-            "Attribute them, or an editor may publish with a recorded reason."
+            " ".join(parts) + " Attribute them, or an editor may publish with a recorded reason."
         )
 
 

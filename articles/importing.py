@@ -58,6 +58,8 @@ class ParsedStory:
     blocks: list[services.BlockData] = field(default_factory=list)
     notes: list[services.NoteData] = field(default_factory=list)
     subheadings: list[str] = field(default_factory=list)
+    # How each note's paragraphs were found (``ANCHOR_*``), in the order of ``notes``.
+    anchors: list[str] = field(default_factory=list)
 
     @property
     def paragraph_count(self) -> int:
@@ -321,26 +323,120 @@ _QUOTED = re.compile(
     r"[“\"„](?P<double>[^“”\"„\n]+?)[”\"]"
     r"|(?<!\w)[‘'](?P<single>(?:[^‘’'\n]|[’'](?=\w))+?)[’'](?!\w)"
 )
-_Q = "\ue000(\\d+)\ue001"
+
+
+def _q(name: str) -> str:
+    """A quoted passage (see ``_quotes_as_placeholders``), its number captured as ``name``."""
+    return f"\ue000(?P<{name}>\\d+)\ue001"
+
+
+_B, _A = _q("b"), _q("a")  # the words before the change, and after it
 _AUX = r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been)"
 _CHANGED = r"(?:changed|corrected|amended|updated|altered|fixed|replaced)"
-# (pattern, which quote is "before") — the other one is "after".
+_MIS = (
+    r"mis(?:stated|spelled|spelt|identified|named|reported|quoted|described|labell?ed|titled|"
+    r"attributed|characteri[sz]ed|transcribed|translated|gave)"
+)
+_WRONGLY = r"(?:incorrectly|wrongly|mistakenly|erroneously|inaccurately)"
+_SAID = (
+    r"(?:said|stated|reported|called|described|referred\s+to|gave|identified|spelled|spelt|"
+    r"named|quoted|listed|put|wrote|described)"
+)
+_SHORT_GAP = r"[^\ue000\ue001.;:]{0,80}?"  # a few words inside one clause, no quote
+_GAP = r"[^\ue000\ue001;]{0,80}?"  # a few words, abbreviations' full stops allowed
+_IS_THEN = r"\s+(?:\w+\s+){0,2}?"  # "is “Smyth”", "is on “Tuesday”"
+_IS = r"(?:is|was|are|were|reads?|should\s+(?:have\s+)?(?:said|read|been|be))"
+# What a note says the words were and became, in the order tried; the earliest match in the
+# note wins. Each names its passages ``b`` (before) and ``a`` or ``a2`` (after); one may be
+# missing.
 _CHANGE_PATTERNS = [
-    (re.compile(rf"{_Q}\s*,?\s*{_AUX}\s+(?:now\s+)?{_CHANGED}\s+(?:to|with|by)\s+{_Q}", re.I), 1),
-    (re.compile(rf"\b(?:replaced?|replacing)\s+{_Q}\s+(?:with|by)\s+{_Q}", re.I), 1),
-    (
-        re.compile(
-            rf"\b(?:changed?|changing|corrected|correcting|amended|amending)\s+{_Q}\s+to\s+{_Q}",
-            re.I,
-        ),
-        1,
+    # “militaries” (in paragraph eleven) is changed to “forces”
+    re.compile(
+        rf"{_B}{_GAP}\s*,?\s*\b{_AUX}\s+(?:now\s+)?{_CHANGED}\s+(?:to|with|by)\s+{_A}", re.I
     ),
-    (re.compile(rf"\bfrom\s+{_Q}\s+to\s+{_Q}", re.I), 1),
-    (re.compile(rf"{_Q}\s*,?\s+should\s+(?:have\s+)?(?:been|be|read|said)\s+{_Q}", re.I), 1),
-    (re.compile(rf"{_Q}\s+now\s+reads?\s+{_Q}", re.I), 1),
-    (re.compile(rf"{_Q}\s*(?:->|→)\s*{_Q}", re.I), 1),
-    (re.compile(rf"{_Q}\s*,?\s+not\s+{_Q}", re.I), 2),
+    re.compile(rf"\b(?:replaced?|replacing)\s+{_B}\s+(?:with|by)\s+{_A}", re.I),
+    re.compile(
+        rf"\b(?:changed?|changing|corrected|correcting|amended|amending)\s+{_B}\s+to\s+{_A}", re.I
+    ),
+    re.compile(rf"\bfrom\s+{_B}\s+to\s+{_A}", re.I),
+    # misstated “Smyth” as “Smith”: the first is what it should have said
+    re.compile(rf"\b{_MIS}\s+{_A}\s+as\s+{_B}", re.I),
+    # misstated the mayor's name as “Smith”. It is “Smyth”.
+    re.compile(
+        rf"\b{_MIS}\b{_SHORT_GAP}\bas\s+{_B}"
+        rf"(?:[^\ue000\ue001]{{0,60}}?\b(?:{_IS}|not){_IS_THEN}{_A})?",
+        re.I,
+    ),
+    # incorrectly said “Monday” instead of “Tuesday”; incorrectly said “Monday”. It was “Tuesday”.
+    re.compile(
+        rf"\b{_WRONGLY}\s+{_SAID}\b{_SHORT_GAP}{_B}"
+        rf"(?:\s*,?\s+(?:instead\s+of|rather\s+than)\s+{_A}"
+        rf"|[^\ue000\ue001]{{0,60}}?\b{_IS}{_IS_THEN}{_q('a2')})?",
+        re.I,
+    ),
+    # “Smith” should have been “Smyth”; said “Monday”; it should have said “Tuesday”
+    re.compile(
+        rf"{_B}[^\ue000\ue001]{{0,60}}?\bshould\s+(?:have\s+)?(?:been|be|read|said)\s+{_A}", re.I
+    ),
+    re.compile(rf"{_B}\s+now\s+reads?\s+{_A}", re.I),
+    re.compile(rf"{_B}\s*(?:->|→)\s*{_A}", re.I),
+    # “Smyth,” not “Smith.”
+    re.compile(rf"{_A}\s*,?\s+not\s+{_B}", re.I),
+    # The name is changed to “Smyth”; it should have said “Tuesday”.
+    re.compile(rf"\b{_AUX}\s+(?:now\s+)?{_CHANGED}\s+(?:to|with)\s+{_A}", re.I),
+    re.compile(rf"\bshould\s+have\s+(?:said|read|been)\s+{_A}", re.I),
 ]
+
+# The same forms without quote marks, for notes that give the words bare. A bare passage is
+# at most ``_BARE_WORDS`` words and ends at punctuation or a paragraph reference.
+_BARE_WORDS = 6
+# Figures keep their separators ($80,000 and 2.5); any other comma or full stop ends it.
+_BARE = r"(?:[^\ue000\ue001.,;:!?()\[\]]|(?<=\d)[.,](?=\d))+?"
+_END = (
+    r"(?=\s*(?:[.,](?!\d)|[;:!?()\[\]]|$|\s(?:in|of)\s+(?:the\s+)?(?:\w+\s+)?(?:paragraph|para\b)"
+    r"|\s(?:as|than)\s+(?:an?|the)\s+(?:earlier|previous|original)\b))"
+)
+_CLAUSE = r"(?:[^.;:]|\.(?!\s+(?-i:[A-Z])))"  # within one sentence; "Co." and "U.S." do not end it
+_SUBJECT = r"(?:it|he|she|they|the\s+\w+(?:\s+\w+)?)"
+# The next sentence saying it right: "It is Tuesday.", "He repaid $60,000.", "It should have
+# said the Route 12 bypass."
+_RESTATED = (
+    rf"[.;]\s+(?:but\s+)?{_SUBJECT}\s+(?:should\s+have\s+(?:said|read|been)|\w+)\s+"
+    rf"(?P<a>{_BARE}){_END}"
+)
+_BARE_PATTERNS = [
+    # The mayor's name is Smyth, not Smith.  The fee is $40, not $50, as an earlier ...
+    re.compile(
+        rf"(?P<lead>[^\ue000\ue001.;:!?]*?)(?P<right>[^\s,][^,.;:!?]*?),\s+not\s+"
+        rf"(?P<b>{_BARE}){_END}",
+        re.I,
+    ),
+    # misstated Hale's age as 25. He is 52.
+    re.compile(rf"\b{_MIS}\b{_CLAUSE}{{0,80}}?\bas\s+(?P<b>{_BARE}){_END}(?:{_RESTATED})?", re.I),
+    # misspelled the surname of the grants officer; it is Lacroix.
+    re.compile(rf"\b{_MIS}\b{_CLAUSE}{{0,120}}?{_RESTATED}", re.I),
+    # incorrectly said the vote was on Monday. It was on Tuesday.
+    re.compile(rf"\b{_WRONGLY}\s+{_SAID}\s+(?P<clause>{_CLAUSE}{{1,160}}?){_RESTATED}", re.I),
+    # said the road would run from the Route 21 bypass. It should have said the Route 12 bypass.
+    re.compile(
+        rf"\bsaid\s+(?P<clause>{_CLAUSE}{{1,160}}?)[.;,]\s+(?:but\s+)?it\s+should\s+have\s+"
+        rf"(?:said|read)\s+(?P<a>{_BARE}){_END}",
+        re.I,
+    ),
+    # The word militaries is changed to forces.  The date was changed to Tuesday.
+    re.compile(
+        rf"(?:\b(?:word|words|phrase|name|term|spelling|figure|number)\s+(?P<b>{_BARE})\s+)?"
+        rf"\b{_AUX}\s+(?:now\s+)?(?:(?:changed|corrected|amended|altered|fixed)\s+to"
+        rf"|replaced\s+(?:with|by))\s+(?P<a>{_BARE}){_END}",
+        re.I,
+    ),
+    re.compile(rf"\bshould\s+have\s+(?:said|read)\s+(?P<a>{_BARE}){_END}", re.I),
+]
+# Link words one side of a bare pair may start with and the other not ("on Monday", "Tuesday").
+_LEADING_LINKS = frozenset(_words("on in at by for of to from the a an is was are were"))
+# Units stay with their figure: "$4.6 million", not "$4.6".
+_UNITS = frozenset(_words("million billion trillion thousand percent per cent pounds dollars"))
+_COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+", re.I)
 
 
 def _quotes_as_placeholders(text: str) -> tuple[str, list[str]]:
@@ -355,17 +451,237 @@ def _quotes_as_placeholders(text: str) -> tuple[str, list[str]]:
     return _QUOTED.sub(stash, text), quoted
 
 
+def _bare(words: str | None) -> str:
+    """A bare passage, or "" when it is too long to be the words a note says it changed."""
+    words = body.normalize_space(words or "").strip(" ,")
+    return words if words and len(words.split()) <= _BARE_WORDS else ""
+
+
+def _bare_change(text: str) -> tuple[int, str, str] | None:
+    """(where, before, after) from the first bare form in ``text`` (no placeholders in it)."""
+    best: tuple[int, str, str] | None = None
+    for pattern in _BARE_PATTERNS:
+        match = pattern.search(text)
+        if not match or (best is not None and match.start() >= best[0]):
+            continue
+        groups = match.groupdict()
+        after = _bare(groups.get("a"))
+        if groups.get("clause"):
+            # The wrong clause ends with the wrong words, as many as the right ones.
+            clause = body.normalize_space(groups["clause"]).split()
+            size = len(after.split())
+            before = " ".join(clause[-size:]) if after and size <= len(clause) else ""
+        elif groups.get("right"):
+            before, after = _not_pair(groups["lead"] + groups["right"], groups["b"])
+        else:
+            before = _bare(groups.get("b"))
+        if before and after:
+            before, after = _minimal(before, after)
+        if before or after:
+            best = (match.start(), before, after)
+    return best
+
+
+def _shape(word: str) -> str:
+    if word[:1].isdigit() or (word[:1] in "$€£" and word[1:2].isdigit()):
+        return "figure"
+    return "name" if word[:1].isupper() else "word"
+
+
+def _not_pair(left: str, right: str) -> tuple[str, str]:
+    """(before, after) from a bare "X, not Y": Y is the words after "not"; X the end of the
+    clause before the comma, cut to Y's shape: from its last figure when Y is a figure, its
+    last run of capitalised words when Y is a name, else what follows its "is"/"was".
+
+    Nothing when the clause has no such verb and the two do not share a shape: "not all of
+    it, not now" is no correction.
+    """
+    before = _bare(right)
+    if not before:
+        return "", ""
+    left = body.normalize_space(left)
+    words = left.split()
+    size, shape = len(before.split()), _shape(before)
+    copulas = list(_COPULA.finditer(left))
+    complement = left[copulas[-1].end() :].split() if copulas else []
+    if shape == "figure":
+        figures = [i for i, w in enumerate(words) if _shape(w) == "figure"]
+        after = words[figures[-1] : figures[-1] + size] if figures else []
+    elif shape == "name" and words and _shape(words[-1]) == "name":
+        start = len(words) - 1
+        while start > 0 and _shape(words[start - 1]) == "name":
+            start -= 1
+        after = words[start:]
+    else:
+        after = complement
+    after_words = _bare(" ".join(after))
+    if not after_words or not (copulas or _shape(after[0]) == shape != "word"):
+        return "", ""
+    return before, after_words
+
+
+def _minimal(before: str, after: str) -> tuple[str, str]:
+    """The two passages without the words they share at their ends ("founded in 2001" and
+    "founded in 2011" are "2001" and "2011"), and without a leading link word only one has.
+    Shared names ("Route 21", "Route 12") and units ("$4.2 million") are kept."""
+    b, a = before.split(), after.split()
+
+    def shared(x: str, y: str) -> bool:
+        return x.casefold() == y.casefold() and _shape(x) == "word"
+
+    while len(b) > 1 and len(a) > 1 and shared(b[0], a[0]):
+        b, a = b[1:], a[1:]
+    while len(b) > 1 and len(a) > 1 and shared(b[-1], a[-1]) and b[-1].casefold() not in _UNITS:
+        b, a = b[:-1], a[:-1]
+    while b and a and b[0].casefold() != a[0].casefold():
+        if a[0].casefold() in _LEADING_LINKS and len(a) > 1:
+            a = a[1:]
+        elif b[0].casefold() in _LEADING_LINKS and len(b) > 1:
+            b = b[1:]
+        else:
+            break
+    return " ".join(b), " ".join(a)
+
+
 def note_change(text: str) -> tuple[str, str]:
-    """(before, after) when a note states the words it changed, else ("", "")."""
+    """(before, after): the words a note says the story had and has now, "" where it does
+    not say. Quoted words are read first ("“Smyth,” not “Smith”", "misstated “Smyth” as
+    “Smith”", "incorrectly said “Monday”", "“militaries” is changed to “forces”", "should
+    have said “Tuesday”"); without quotes, the same forms with the bare words ("is Smyth,
+    not Smith", "misstated the date as Monday. It is Tuesday.").
+    """
     marked, quoted = _quotes_as_placeholders(text)
     best: tuple[int, str, str] | None = None
-    for pattern, before_group in _CHANGE_PATTERNS:
+    for pattern in _CHANGE_PATTERNS:
         match = pattern.search(marked)
         if match and (best is None or match.start() < best[0]):
-            before = quoted[int(match.group(before_group))]
-            after = quoted[int(match.group(3 - before_group))]
+            groups = match.groupdict()
+            b, a = groups.get("b"), groups.get("a") or groups.get("a2")
+            before = quoted[int(b)] if b else ""
+            after = quoted[int(a)] if a else ""
             best = (match.start(), before, after)
+    if best is None and not quoted:
+        best = _bare_change(text)
     return (best[1], best[2]) if best else ("", "")
+
+
+# --- Anchors: the paragraph a note concerns ----------------------------------------------
+
+ANCHOR_NAMED = "named"  # the note names its paragraphs ("in paragraph eleven")
+ANCHOR_WORDS = "words"  # the paragraph that holds its corrected words, or the note's words
+ANCHOR_NONE = "none"  # neither: the note concerns the story as a whole
+ANCHOR_EDITOR = "editor"  # set in the desk, not read from the note
+
+# Words every note uses, which say nothing about where it belongs.
+_NOTE_WORDS = frozenset(
+    _words(
+        "earlier version versions story article report this that these those the a an and or "
+        "but of in on at to for from with by as is are was were be been has have had it its "
+        "said says say stated incorrectly wrongly mistakenly erroneously misstated misspelled "
+        "misidentified correction corrected corrects clarification clarified update updated "
+        "editor editors note paragraph paragraphs changed change now should not also which who "
+        "name named word words quote quoted story's has been reads read more than after before "
+        "we our us"
+    )
+)
+_NOTE_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A paragraph the note's words point to must share this many of them (a name counts twice).
+MIN_SHARED_NOTE_WORDS = 2
+# Corrected words standing in more paragraphs than this do not say which one changed.
+MAX_WORD_ANCHORS = 3
+
+
+def _folded(text: str) -> str:
+    return body.fold_quotes(body.normalize_space(text)).casefold()
+
+
+def _holding(words: str, paragraphs: dict[int, str]) -> list[int]:
+    """The paragraphs ``words`` stand in (spacing, case and quote marks folded)."""
+    wanted = _folded(words)
+    if not any(ch.isalnum() for ch in wanted):
+        return []
+    return [n for n, text in paragraphs.items() if wanted in _folded(text)]
+
+
+def _note_words(text: str) -> set[str]:
+    return {
+        w
+        for w in (m.group().casefold().replace("’", "'") for m in _NOTE_WORD.finditer(text))
+        if w not in _NOTE_WORDS and (len(w) > 2 or w.isdigit()) and w not in CARDINAL_WORDS
+    }
+
+
+def _note_names(text: str) -> set[str]:
+    """The note's words written with a capital inside a sentence: names (Railnet, Haddad)."""
+    return {
+        m.group().casefold().replace("’", "'")
+        for m in _NOTE_WORD.finditer(text)
+        if m.group()[:1].isupper()
+        and m.start() > 0
+        and not re.search(r"(?:^|[.!?:]\s*|[(\[“\"‘']\s*)$", text[: m.start()].rstrip() + " ")
+    } - _NOTE_WORDS
+
+
+def _by_note_words(text: str, paragraphs: dict[int, str]) -> int | None:
+    """The one paragraph the note's own words point to.
+
+    Its quoted words, if they stand in one paragraph; else the paragraph sharing the most of
+    its distinctive words, a name counting twice (at least ``MIN_SHARED_NOTE_WORDS``). A tie
+    goes to the first of the tied paragraphs when a name is among the words, since a note
+    about someone ("a response from Railnet") concerns where the story first has them;
+    otherwise a tie anchors nothing.
+    """
+    _, quoted = _quotes_as_placeholders(text)
+    holders = {n for words in quoted for n in _holding(words, paragraphs)}
+    if len(holders) == 1:
+        return holders.pop()
+    mine, names = _note_words(text), _note_names(text)
+    scores: list[tuple[int, int, bool]] = []
+    for number, paragraph in paragraphs.items():
+        shared = mine & _note_words(paragraph)
+        score = len(shared) + len(shared & names)
+        scores.append((score, number, bool(shared & names)))
+    best = max((score for score, _, _ in scores), default=0)
+    if best < MIN_SHARED_NOTE_WORDS:
+        return None
+    tied = [(number, named) for score, number, named in scores if score == best]
+    if len(tied) == 1 or all(named for _, named in tied):
+        return min(number for number, _ in tied)
+    return None
+
+
+def _distinctive(words: str) -> bool:
+    """Words that stand for themselves: a figure, a name, or more than one word."""
+    split = words.split()
+    return len(split) > 1 or any(_shape(w) != "word" for w in split)
+
+
+def note_anchor(
+    text: str, *, after: str = "", paragraphs: dict[int, str], kind: str = ""
+) -> tuple[list[int], str]:
+    """The paragraphs a note concerns and how they were found (``ANCHOR_*``).
+
+    Paragraphs the note names win (``note_paragraphs``). A note that names none is anchored
+    to the paragraph that holds its corrected words (``after``: every one of up to
+    ``MAX_WORD_ANCHORS`` paragraphs when they are a figure, a name or several words, else
+    one chosen by the note's other words); else to the paragraph the note's own words point
+    to (``_by_note_words``). A retraction concerns the whole story and is never anchored by
+    words.
+    """
+    named = note_paragraphs(text, paragraph_count=len(paragraphs))
+    if named:
+        return named, ANCHOR_NAMED
+    if kind == CorrectionNote.Kind.RETRACTION:
+        return [], ANCHOR_NONE
+    holders = _holding(after, paragraphs) if after else []
+    if len(holders) == 1 or (1 < len(holders) <= MAX_WORD_ANCHORS and _distinctive(after)):
+        # A corrected figure or name that stands in two paragraphs was corrected in both.
+        return holders, ANCHOR_WORDS
+    among = {n: paragraphs[n] for n in holders} if holders else paragraphs
+    found = _by_note_words(text, among)
+    if found is not None:
+        return [found], ANCHOR_WORDS
+    return [], ANCHOR_NONE
 
 
 # --- Headlines --------------------------------------------------------------------------
@@ -514,20 +830,23 @@ def parse_story(text: str) -> ParsedStory:
     count = story.paragraph_count
     if not count:
         raise StoryImportError("The story has no paragraphs, only notes or headings.")
+    numbered = body.paragraph_texts([{"kind": b.kind, "text": b.text} for b in blocks])
     for kind, note_text in raw_notes:
-        paragraphs = note_paragraphs(note_text, paragraph_count=count)
-        missing = [n for n in paragraphs if not 1 <= n <= count]
+        named = note_paragraphs(note_text, paragraph_count=count)
+        missing = [n for n in named if not 1 <= n <= count]
         if missing:
             raise StoryImportError(
                 f"A note names paragraph {', '.join(map(str, missing))}, but the story has "
                 f"{count} paragraph{'s' if count != 1 else ''}: “{note_text[:80]}”"
             )
         before, after = note_change(note_text)
+        paragraphs, how = note_anchor(note_text, after=after, paragraphs=numbered, kind=kind)
         story.notes.append(
             services.NoteData(
                 kind=kind, text=note_text, paragraphs=tuple(paragraphs), before=before, after=after
             )
         )
+        story.anchors.append(how)
     return story
 
 
@@ -622,9 +941,20 @@ def import_story(
     return article
 
 
+def _anchor_found(note: CorrectionNote, paragraphs: dict[int, str]) -> str:
+    """How the note's paragraphs were found: read again from the note, as the import read
+    it, or ``ANCHOR_EDITOR`` when someone has set other paragraphs since."""
+    found, how = note_anchor(note.text, after=note.after, paragraphs=paragraphs, kind=note.kind)
+    if sorted(found) == sorted(note.paragraphs):
+        return how
+    return ANCHOR_EDITOR if note.paragraphs else ANCHOR_NONE
+
+
 def story_summary(article: Article) -> dict[str, Any]:
     """What an import created, as plain JSON (the command's ``--json`` output).
 
+    Each correction says how its paragraphs were found (``"anchor"``: ``"named"`` by the
+    note, ``"words"`` it holds, ``"none"``, or ``"editor"`` when set in the desk since).
     ``suggestions`` are the quote finder's proposed sources (``articles.quotes``) for every
     quoted passage and reported claim that no attribution of the article covers yet, matched
     against the sources already on file, so the desk's one-click suggestions can be checked
@@ -638,12 +968,10 @@ def story_summary(article: Article) -> dict[str, Any]:
         for item in body.number_blocks(blocks)
         if item.number is not None and item.block.kind == Block.Kind.BLOCKQUOTE
     }
-    open_findings = quotes.unattributed(paragraphs, attributions, quoted_paragraphs=quoted)
-    suggestions = quotes.suggest(
-        paragraphs,
-        open_findings,
-        sources=Source.objects.only("pk", "name", "aliases", "kind"),
-        quoted_paragraphs=quoted,
+    reading = quotes.read(paragraphs, quoted_paragraphs=quoted)  # one analysis for both
+    open_findings = quotes.uncovered(reading.findings, attributions)
+    suggestions = reading.suggest(
+        open_findings, sources=Source.objects.only("pk", "name", "aliases", "kind")
     )
     return {
         "url": article.get_absolute_url(),
@@ -658,6 +986,7 @@ def story_summary(article: Article) -> dict[str, Any]:
             {
                 "kind": note.kind,
                 "paragraphs": note.paragraphs,
+                "anchor": _anchor_found(note, paragraphs),
                 "before": note.before,
                 "after": note.after,
                 "text": note.text,

@@ -11,18 +11,36 @@ CONTEXT_CHARS = 70
 
 
 def unattributed_quotes(article: Article) -> list[quotes.Finding]:
-    """Quoted passages in the body that no attribution covers (the publish gate)."""
-    return [f for f in _unattributed(article) if f.kind == "quote"]
+    """Quoted passages in the body that no attribution covers (the publish gate).
 
-
-def _unattributed(article: Article) -> list[quotes.Finding]:
+    Rule layer only (``quotes.quoted_passages``, ``quotes.uncovered``): what the gate counts
+    never depends on the advisory attribution layer.
+    """
     paragraphs = article.paragraph_texts()
-    attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
-    return quotes.unattributed(paragraphs, attributions, quoted_paragraphs=_block_quotes(article))
+    passages = quotes.quoted_passages(paragraphs, quoted_paragraphs=_block_quotes(article))
+    return quotes.uncovered(passages, _attributions(article))
+
+
+def _attributions(article: Article) -> list[tuple[int | None, str]]:
+    return [(a.paragraph, a.text) for a in article.attributions.all()]
 
 
 def _block_quotes(article: Article) -> set[int]:
     return {n.number for n in article.numbered_blocks() if n.block.kind == "blockquote"}
+
+
+def _reading(article: Article) -> quotes.Reading:
+    """One analysis of the body per article instance and wording: the desk's panel and
+    ``anonymous_sources`` on the same page share it."""
+    paragraphs = article.paragraph_texts()
+    block_quotes = _block_quotes(article)
+    key = (tuple(paragraphs.items()), frozenset(block_quotes))
+    cached = getattr(article, "_quote_reading", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    reading = quotes.read(paragraphs, quoted_paragraphs=block_quotes)
+    article._quote_reading = (key, reading)
+    return reading
 
 
 def rejected_suggestions(article: Article) -> set[tuple[int, str, str]]:
@@ -31,6 +49,17 @@ def rejected_suggestions(article: Article) -> set[tuple[int, str, str]]:
         (e.data.get("paragraph"), e.data.get("text"), e.data.get("source"))
         for e in article.events.filter(action="suggestion.reject")
     }
+
+
+def anonymous_sources(article: Article) -> list[quotes.Finding]:
+    """Passages the story attributes to an anonymous source ("an official who spoke on
+    condition of anonymity") that no attribution covers yet, in body order.
+
+    Advisory (the quote finder's attribution layer): for an editor to weigh, never a
+    suggestion to accept with one click.
+    """
+    reading = _reading(article)
+    return quotes.uncovered(reading.anonymous(), _attributions(article))
 
 
 @dataclass(frozen=True)
@@ -42,19 +71,26 @@ class OpenFinding:
     before: str
     after: str
 
+    @property
+    def anonymous(self) -> bool:
+        """The story attributes it to an unnamed source: no suggestion, a flag instead."""
+        return self.finding.anonymous
+
 
 def open_findings(article: Article) -> list[OpenFinding]:
-    """What the quote finder still wants attributed, in body order, for the desk's panel."""
-    paragraphs = article.paragraph_texts()
-    findings = _unattributed(article)
+    """What the quote finder still wants attributed, in body order, for the desk's panel.
+
+    One analysis of the body (``quotes.read``) gives the passages, their suggested sources
+    and their anonymous flags.
+    """
+    reading = _reading(article)
+    paragraphs = reading.paragraphs
+    findings = quotes.uncovered(reading.findings, _attributions(article))
     rejected = rejected_suggestions(article)
     suggestions = {
         (s.finding.paragraph, s.finding.start): s
-        for s in quotes.suggest(
-            paragraphs,
-            findings,
-            sources=Source.objects.only("pk", "name", "aliases", "kind"),
-            quoted_paragraphs=_block_quotes(article),
+        for s in reading.suggest(
+            findings, sources=Source.objects.only("pk", "name", "aliases", "kind")
         )
         if (s.finding.paragraph, s.finding.text, s.source_name) not in rejected
     }

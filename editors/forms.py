@@ -230,10 +230,11 @@ class TransitionForm(forms.Form):
         self.fields["comment"].label = move.comment_label
         if needs_override:
             self.fields["override_reason"] = forms.CharField(
-                label="Publish without attributing them, because…",
+                label="Publish them as they stand, because…",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="Only when quotes above have no source yet; the reason is logged.",
+                help_text="Only for the passages listed above (quotes without a source, "
+                "anonymous sourcing); the reason is logged.",
             )
 
 

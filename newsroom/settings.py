@@ -236,6 +236,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Straight quotes and apostrophes become typographic ones (“…”, ‘…’, don’t) whenever a body,
+# headline, standfirst or caption is saved (articles.services.base.typeset); 0 keeps them
+# as typed.
+NEWSROOM_TYPOGRAPHIC_QUOTES = env_bool("DJANGO_TYPOGRAPHIC_QUOTES", True)
+
 # Limits that keep one story or one request from taking the site down (README, Configuration).
 # A plain-text story, uploaded or pasted (desk import, import_article), in bytes of UTF-8.
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(1024 * 1024)))

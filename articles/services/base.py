@@ -172,8 +172,36 @@ def block_limits_check(blocks: Sequence[BlockData]) -> None:
         )
 
 
+# The article fields readers read as prose, besides the body and image captions.
+TYPESET_FIELDS = ("headline", "dek", "lead_image_caption")
+
+
+def typeset(text: str, *, markup: bool = False) -> str:
+    """``text`` with typographic quotes and apostrophes (``body.typographic``), unless
+    ``NEWSROOM_TYPOGRAPHIC_QUOTES`` is off. ``markup``: block text, whose tags stay as typed.
+
+    Every service that stores words readers read passes them here: blocks through
+    ``_write_blocks``, and the ``TYPESET_FIELDS`` where the services set them.
+    """
+    if not settings.NEWSROOM_TYPOGRAPHIC_QUOTES:
+        return text
+    return body.typographic(text, markup=markup)
+
+
+def typeset_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the ``TYPESET_FIELDS`` it holds typeset (a copy)."""
+    return {
+        name: typeset(value) if name in TYPESET_FIELDS and isinstance(value, str) else value
+        for name, value in values.items()
+    }
+
+
 def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
-    """Replace the article's body; checked against the block limits before anything goes."""
+    """Replace the article's body; checked against the block limits before anything goes.
+
+    Text and captions are typeset (``typeset``) on the way in: the desk, imports and
+    restored revisions all store typographic quotes.
+    """
     blocks = list(blocks)
     block_limits_check(blocks)
     article.blocks.all().delete()
@@ -182,10 +210,10 @@ def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
             article=article,
             position=position,
             kind=data.kind,
-            text=data.text,
+            text=typeset(data.text, markup=True),
             image=data.image or "",
             image_alt=data.image_alt,
-            image_caption=data.image_caption,
+            image_caption=typeset(data.image_caption),
             image_credit=data.image_credit,
         )
         block.full_clean(exclude=["article"])

@@ -82,11 +82,13 @@ def _carry_attributions(article: Article, old_blocks: list[dict], actor) -> None
             continue
         text = body.normalize_space(attribution.text)
         target = moved.get(attribution.paragraph)
-        holders = [n for n, p in new_paragraphs.items() if text in p]
+        # Compared as ``Attribution.clean`` compares (quote marks folded), and kept as the
+        # paragraph now spells the words.
+        holders = [n for n, p in new_paragraphs.items() if body.contains(p, text)]
         if target in holders:
-            new_number, new_text = target, text
+            new_number, new_text = target, body.passage_in(new_paragraphs[target], text)
         elif len(holders) == 1:
-            new_number, new_text = holders[0], text
+            new_number, new_text = holders[0], body.passage_in(new_paragraphs[holders[0]], text)
         else:
             new_number, new_text = _follow_change(
                 old_paragraphs.get(attribution.paragraph, ""), new_paragraphs, target, text
@@ -112,11 +114,11 @@ def _follow_change(
 ) -> tuple[int | None, str]:
     """Where changed words went: the span of the aligned paragraph that replaced them."""
     old_text = body.normalize_space(old_paragraph)
-    start = old_text.find(text)
-    if target is None or start < 0:
+    found = body.find(old_text, text)
+    if target is None or found is None:
         return None, ""
     new_text = new_paragraphs[target]
-    span = diffing.map_span(old_text, new_text, start, start + len(text))
+    span = diffing.map_span(old_text, new_text, *found)
     if span is None:
         return None, ""
     return target, new_text[span[0] : span[1]].strip()

@@ -31,6 +31,8 @@ from articles.services.base import (
     article_snapshot,
     latest_revision_number,
     revision_create,
+    typeset,
+    typeset_fields,
     unique_slug,
 )
 
@@ -65,14 +67,14 @@ def article_create(
         raise TypeError(f"article_create() got unexpected fields {sorted(unknown)}")
     article = Article(
         section=section,
-        headline=headline.strip(),
+        headline=typeset(headline.strip()),
         slug=slug or unique_slug(Article, headline),
-        dek=dek,
+        dek=typeset(dek),
         dateline=dateline,
         kind=kind,
         credit_line=credit_line,
         created_by=actor,
-        **lead_image_fields,
+        **typeset_fields(lead_image_fields),
     )
     article.full_clean()
     article.save()
@@ -113,9 +115,10 @@ class _Unchanged(Exception):
 
 
 def _apply_changes(article: Article, changes: ArticleChanges) -> None:
+    values = typeset_fields(changes.fields)
     for name in EDITABLE_FIELDS:
-        if name in changes.fields:
-            setattr(article, name, changes.fields[name])
+        if name in values:
+            setattr(article, name, values[name])
     article.full_clean()
     article.save()
     _write_blocks(article, changes.blocks)

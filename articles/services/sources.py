@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from articles import permissions
+from articles import body, permissions
 from articles.exceptions import (
     EditorialPermissionDenied,
     InvalidTransition,
@@ -67,7 +67,12 @@ def attribution_create(
             actor=actor, name=new_source.name, kind=new_source.kind, role=new_source.role
         )
     attribution = Attribution(
-        article=article, source=source, kind=kind, text=text.strip(), paragraph=paragraph, url=url
+        article=article,
+        source=source,
+        kind=kind,
+        text=_as_printed(article, paragraph, text),
+        paragraph=paragraph,
+        url=url,
     )
     attribution.full_clean()
     attribution.save()
@@ -112,7 +117,12 @@ def attribution_update(
     changes: dict[str, dict[str, Any]] = {}
     if current.source_id != source.pk:
         changes["source"] = {"from": current.source.name, "to": source.name}
-    wanted = {"kind": kind, "text": text.strip(), "paragraph": paragraph, "url": url}
+    wanted = {
+        "kind": kind,
+        "text": _as_printed(article, paragraph, text),
+        "paragraph": paragraph,
+        "url": url,
+    }
     for name, value in wanted.items():
         if getattr(current, name) != value:
             changes[name] = {"from": getattr(current, name), "to": value}
@@ -131,6 +141,16 @@ def attribution_update(
         data={"attribution": current.pk, "source": current.source.name, "changes": changes},
     )
     return current
+
+
+def _as_printed(article: Article, paragraph: int | None, text: str) -> str:
+    """The attributed words as the paragraph spells them, typographic quotes and all, when
+    they stand there (``body.find``: an editor may type ``don't`` for the body's ``don’t``);
+    else as typed, for ``Attribution.clean`` to refuse."""
+    text = text.strip()
+    if paragraph:
+        return body.passage_in(article.paragraph_texts().get(paragraph, ""), text) or text
+    return text
 
 
 @transaction.atomic

@@ -48,21 +48,29 @@ def _quote_gate(
     """The unattributed-quote gate: None when every direct quote has a source, else the
     override to log. Raises ``UnattributedQuotes`` when there is no reason to publish anyway.
 
+    Passages the story attributes to an anonymous source ("an official who spoke on
+    condition of anonymity") need the same recorded reason: newsroom policy, not a certainty
+    (the quote finder's attribution layer flags them; an editor weighs them and says why).
+
     The scheduler (``actor`` None) publishes on behalf of whoever scheduled the story: the
-    override they gave then covers the quotes they saw, and nothing added since.
+    override they gave then covers the passages they saw, and nothing added since.
     """
     missing = selectors.unattributed_quotes(article)
-    if not missing:
+    anonymous = selectors.anonymous_sources(article)
+    if not missing and not anonymous:
         return None
     reason = override_reason.strip()
     if not reason and actor is None:
-        reason = _override_given_when_scheduled(article, missing)
+        reason = _override_given_when_scheduled(article, [*missing, *anonymous])
     if not reason:
-        raise UnattributedQuotes(missing)
-    return {
+        raise UnattributedQuotes(missing, anonymous)
+    override = {
         "reason": reason,
         "quotes": [{"paragraph": f.paragraph, "text": f.text} for f in missing],
     }
+    if anonymous:
+        override["anonymous"] = [{"paragraph": f.paragraph, "text": f.text} for f in anonymous]
+    return override
 
 
 def _override_given_when_scheduled(article: Article, missing: list) -> str:
@@ -72,7 +80,10 @@ def _override_given_when_scheduled(article: Article, missing: list) -> str:
         .first()
     )
     override = (scheduled.data if scheduled else {}).get("unattributed_override") or {}
-    covered = {(q["paragraph"], q["text"]) for q in override.get("quotes", ())}
+    covered = {
+        (q["paragraph"], q["text"])
+        for q in [*override.get("quotes", ()), *override.get("anonymous", ())]
+    }
     if override and all((f.paragraph, f.text) in covered for f in missing):
         return f"Given when it was scheduled: {override['reason']}"
     return ""

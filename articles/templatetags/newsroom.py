@@ -101,6 +101,51 @@ def source_groups(article: Article) -> list[SourceGroup]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class AttributedWords:
+    """How the reader site shows an attribution's words: ``quoted`` words go in quote marks,
+    as the source's own; anything else is shown as what it is, after its ``lead``, with no
+    quote marks (a paraphrase is the story's words, a report another outlet's account)."""
+
+    lead: str
+    text: str
+    quoted: bool
+
+
+# The one table of how each kind of attribution reads (``Attribution.Kind``).
+ATTRIBUTION_LEADS = {
+    "quote": "",
+    "paraphrase": "Said, in the story’s words:",
+    "report": "Reported:",
+    "document": "According to the document:",
+    "data": "According to the data:",
+    "photo": "",
+}
+_PAIRS = {"“": "”", '"': '"”', "‘": "’", "'": "'’", "«": "»", "„": "“”"}
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without one pair of quote marks around the whole of it, if it has one."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in _PAIRS and text[-1] in _PAIRS[text[0]]:
+        inner = text[1:-1].strip()
+        # “A” and “B” is two quotes, not one quoted passage.
+        if not any(mark in inner for mark in (text[0], text[-1])):
+            return inner
+    return text
+
+
+@register.filter
+def attributed_words(attribution: Attribution) -> AttributedWords:
+    """An attribution's words as the Sources block and the source page show them."""
+    kind = str(attribution.kind)
+    if kind == "quote":
+        return AttributedWords(lead="", text=_unquoted(attribution.text), quoted=True)
+    return AttributedWords(
+        lead=ATTRIBUTION_LEADS.get(kind, ""), text=attribution.text.strip(), quoted=False
+    )
+
+
 @register.simple_tag(takes_context=True)
 def article_jsonld(context: template.Context, article: Article) -> SafeString:
     """The article's ``NewsArticle`` structured data as a ready ``<script>`` element."""

@@ -341,10 +341,11 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
         raise PermissionDenied("You may not take this step.")
     step = permissions.move(article.status, to)
     unattributed = selectors.unattributed_quotes(article) if step.quote_gate else []
+    anonymous = selectors.anonymous_sources(article) if step.quote_gate else []
     form = TransitionForm(
         request.POST if request.method == "POST" else None,
         move=step,
-        needs_override=bool(unattributed),
+        needs_override=bool(unattributed or anonymous),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,6 +375,7 @@ def article_transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             "form": form,
             "problems": services.article_publish_problems(article) if step.needs_ready else [],
             "unattributed": unattributed,
+            "anonymous": anonymous,
         },
     )
 

@@ -19,7 +19,12 @@ from articles.exceptions import CorrectionChoiceRequired, EditConflict, InvalidT
 from articles.models import Article, ArticleEvent, Attribution, CorrectionNote
 from articles.services import BlockData, CorrectionChoice, NoteData
 from articles.signals import article_changed
-from tests.factories import ArticleFactory, PublishedArticleFactory, article_changes
+from tests.factories import (
+    ArticleFactory,
+    PublishedArticleFactory,
+    SourceFactory,
+    article_changes,
+)
 from tests.helpers import seed_article
 
 NOTE_TEXT = (
@@ -574,3 +579,50 @@ class TestReaderSeesTheCorrection:
         assert data["dateModified"] == note.published_at.isoformat()
         quoted = [part["text"] for part in data["hasPart"]]
         assert any("militaries (sic)" in text for text in quoted)
+
+
+@pytest.mark.django_db
+class TestCorrectedQuoteReadsWhole:
+    """Issue 10: correcting "rebuild" to "recover" inside ``"We will rebuild."``."""
+
+    @pytest.fixture
+    def article(self) -> Article:
+        article = PublishedArticleFactory(
+            blocks=[
+                ("paragraph", "The mayor spoke after the flood."),
+                ("paragraph", '"We will rebuild." That was all she said.'),
+            ]
+        )
+        Attribution.objects.create(
+            article=article,
+            source=SourceFactory(name="Jo Mayor", slug="jo-mayor"),
+            kind="quote",
+            text="We will rebuild.",
+            paragraph=2,
+        )
+        return article
+
+    def test_drafted_note_quotes_the_words_and_the_attribution_follows(
+        self, client, article, editor
+    ):
+        """The drafted note says “rebuild” … “recover”; once corrected, the attribution
+        holds "We will recover." and the Sources block shows it in one pair of quote marks."""
+        changes = edit(article, 2, "rebuild", "recover")
+
+        with pytest.raises(CorrectionChoiceRequired) as required:
+            correct(article, editor, changes, CorrectionChoice())
+
+        draft = required.value.analysis.suggested_text()
+        assert draft == (
+            "An earlier version of this story said “rebuild” in paragraph 2. It now says “recover”."
+        )
+        note = NoteData(kind="correction", text=draft, paragraphs=[2])
+        correct(article, editor, edit(article, 2, "rebuild", "recover"), CorrectionChoice(note))
+
+        attribution = article.attributions.get()
+        assert (attribution.paragraph, attribution.text) == (2, "We will recover.")
+        attribution.full_clean()
+        assert article.paragraph_texts()[2] == "“We will recover.” That was all she said."
+        sources = client.get(article.get_absolute_url()).content.decode().split('id="sources"')[1]
+        assert '<q class="attribution-text">We will recover.</q>' in sources
+        assert 'recover."' not in sources

@@ -235,6 +235,82 @@ class TestSources:
         assert "javascript:" not in _page(client, attribution.article)
 
 
+class TestSourcesShowWhatEachAttributionIs:
+    """Issue 10: only direct quotes stand in quote marks; the rest read as what they are."""
+
+    @pytest.fixture
+    def article(self):
+        article = PublishedArticleFactory(
+            blocks=[
+                ("paragraph", "“We will rebuild,” the mayor said."),
+                ("paragraph", "The mayor said the town would rebuild the bridge first."),
+                ("paragraph", "The Gazette reported that repairs would take a year."),
+                ("paragraph", "The council's plan sets aside $2 million for repairs."),
+                ("paragraph", "Flood claims rose 40 percent, insurance figures show."),
+            ]
+        )
+        mayor = SourceFactory(name="Jo Mayor", slug="jo-mayor")
+        for kind, source, paragraph, text in [
+            ("quote", mayor, 1, "We will rebuild,"),
+            ("paraphrase", mayor, 2, "the town would rebuild the bridge first"),
+            ("report", SourceFactory(name="The Gazette"), 3, "repairs would take a year"),
+            ("document", SourceFactory(name="Council plan"), 4, "sets aside $2 million"),
+            ("data", SourceFactory(name="Insurers"), 5, "Flood claims rose 40 percent"),
+        ]:
+            AttributionFactory(
+                article=article, source=source, kind=kind, paragraph=paragraph, text=text
+            )
+        return article
+
+    def _items(self, html: str) -> dict[str, str]:
+        sources = html.split('id="sources"')[1]
+        return {
+            kind: re.sub(r"\s+", " ", item)
+            for kind, item in re.findall(
+                r'<li class="attribution attribution-(\w+)">(.*?)</li>', sources, re.S
+            )
+        }
+
+    def test_only_the_direct_quote_is_in_quote_marks(self, client, article):
+        """The quote is a ``<q>``; the paraphrase, report, document and data are excerpts
+        after a lead saying what they are, with no quote element or marks."""
+        items = self._items(_page(client, article))
+
+        assert '<q class="attribution-text">We will rebuild,</q>' in items["quote"]
+        for kind, lead, words in [
+            ("paraphrase", "Said, in the story’s words:", "the town would rebuild the bridge"),
+            ("report", "Reported:", "repairs would take a year"),
+            ("document", "According to the document:", "sets aside $2 million"),
+            ("data", "According to the data:", "Flood claims rose 40 percent"),
+        ]:
+            item = items[kind]
+            assert f'<span class="attribution-lead">{lead}</span>' in item
+            assert words in item
+            assert "<q" not in item
+            visible = re.sub(r"<[^>]+>", "", item)
+            assert not any(mark in visible for mark in '“”‘"')
+
+    def test_a_quote_stored_with_its_marks_is_not_quoted_twice(self, client):
+        """Words attributed with their own quote marks show in one pair, not two."""
+        article = PublishedArticleFactory(blocks=[("paragraph", "“We will rebuild,” she said.")])
+        AttributionFactory(article=article, paragraph=1, text="“We will rebuild,”")
+
+        items = self._items(_page(client, article))
+
+        assert '<q class="attribution-text">We will rebuild,</q>' in items["quote"]
+
+    def test_the_source_page_shows_quotes_in_marks_and_the_rest_as_they_are(self, client, article):
+        """On a source's page too, a quote is quoted and a paraphrase is not."""
+        html = client.get("/sources/jo-mayor/").content.decode()
+        entries = re.findall(r'<li class="source-attribution">(.*?)</li>', html, re.S)
+        quote, paraphrase = sorted(entries, key=lambda e: "paraphrase" in e.lower())
+
+        assert "<q>We will rebuild,</q>" in quote
+        assert '<span class="attribution-lead">Said, in the story’s words:</span>' in paraphrase
+        assert "<q>" not in paraphrase
+        assert "<blockquote" not in paraphrase
+
+
 class TestEscaping:
     def test_script_in_stored_block_text_never_runs(self, client):
         """A script tag stored raw in a block is dropped on the way out."""

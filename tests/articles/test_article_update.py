@@ -103,13 +103,14 @@ class TestEditConflict:
 
         assert exc.value.revision.number == 2
         assert exc.value.revision.created_by == reporter
+        # Saved text is typeset (services.base.typeset): the apostrophe is ’.
         assert [b["text"] for b in exc.value.revision.snapshot["blocks"]] == [
-            "The reporter's version."
+            "The reporter’s version."
         ]
         # The loser's words are still in their hands, to show side by side and save again.
         assert [b.text for b in second.blocks] == ["The editor's version."]
         draft.refresh_from_db()
-        assert texts(draft) == ["The reporter's version."]
+        assert texts(draft) == ["The reporter’s version."]
         assert draft.revisions.count() == 2
         assert draft.events.filter(action="article.edit").count() == 1
 
@@ -123,7 +124,7 @@ class TestEditConflict:
         services.article_update(
             article=draft, actor=editor, changes=second, base_revision=exc.value.revision.number
         )
-        assert texts(draft) == ["The editor's version."]
+        assert texts(draft) == ["The editor’s version."]
         assert draft.revisions.count() == 3
 
 

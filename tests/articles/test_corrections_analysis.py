@@ -186,3 +186,55 @@ class TestTouchedQuotes:
 
         assert analysis.needs_public_note
         assert analysis.touched_quotes[0].startswith("paragraph 2:")
+
+
+class TestWholeWordsAndBalancedQuotes:
+    def test_drafted_note_holds_the_changed_word_without_its_quote_marks(self):
+        """BUG (issue 10): correcting "rebuild" to "recover" inside a quote drafted
+        ``said “rebuild."”``. The note now names the words, in balanced quotes."""
+        old = snapshot("The council met.", '"We will rebuild." the mayor said.')
+        new = snapshot("The council met.", '"We will recover." the mayor said.')
+
+        analysis = corrections.analyse(old, new)
+
+        assert (analysis.before, analysis.after) == ("rebuild", "recover")
+        assert analysis.suggested_text() == (
+            "An earlier version of this story said “rebuild” in paragraph 2. It now says “recover”."
+        )
+        assert analysis.needs_public_note
+
+    def test_typographic_quotes_alone_are_no_change_of_wording(self):
+        """A story saved before typographic quotes gets them on its next save; that changes
+        no words, touches no quote and names no paragraph."""
+        old = snapshot("The council met.", '"We don\'t know," the mayor said.')
+        new = snapshot("The council met.", "“We don’t know,” the mayor said.")
+
+        analysis = corrections.analyse(old, new, [(2, "We don't know,")])
+
+        assert analysis.paragraphs == []
+        assert not analysis.changes_wording
+        assert analysis.touched_quotes == []
+
+    def test_a_real_change_in_a_retypeset_paragraph_names_only_the_words(self):
+        """Quote marks made typographic in the same save as a correction are left out of the
+        note: it names the word that changed."""
+        old = snapshot('"We don\'t rebuild," she said.', "It's late.")
+        new = snapshot("“We don’t recover,” she said.", "It’s late.")
+
+        analysis = corrections.analyse(old, new)
+
+        assert analysis.paragraphs == [1]
+        assert (analysis.before, analysis.after) == ("rebuild", "recover")
+        assert analysis.needs_public_note
+
+    def test_attributed_words_typed_with_straight_quotes_are_still_protected(self):
+        """An attribution typed ``don't`` protects the body's ``don’t`` words."""
+        paragraph = "We don’t close on Sundays, the library board said."
+        old = snapshot(paragraph)
+        new = snapshot(paragraph.replace("Sundays", "Mondays"))
+
+        analysis = corrections.analyse(old, new, [(1, "We don't close on Sundays")])
+
+        assert analysis.touched_quotes == [
+            "paragraph 1: the attributed words “We don't close on Sundays”"
+        ]

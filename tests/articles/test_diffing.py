@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from articles import body
-from articles.diffing import changed_only, diff_blocks, diff_words
+from articles.diffing import (
+    BlockDiff,
+    balanced,
+    changed_only,
+    changed_words,
+    diff_blocks,
+    diff_words,
+    map_span,
+    tokens,
+)
 from articles.models import Block
 
 WORDS = ["the", "council", "voted", "militaries", "forces", "“budget”", "a&b", "<em>", "9,5"]
@@ -142,3 +154,159 @@ def test_a_new_paragraph_before_renumbers_the_ones_after():
     assert [d.status for d in changed_only(diffs)] == ["added"]
     moved = next(d for d in diffs if d.new_text.startswith("Both militaries"))
     assert (moved.status, moved.old_number, moved.new_number) == ("same", 11, 12)
+
+
+# --- Tokens: words apart from punctuation and quote marks -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“We will rebuild.”", ["“", "We", " ", "will", " ", "rebuild", ".", "”"]),
+        ('"rebuild,"', ['"', "rebuild", ",", '"']),
+        ("don’t O'Brien anti-Syrian", ["don’t", " ", "O'Brien", " ", "anti-Syrian"]),
+        ("9,5 and 1.2m", ["9,5", " ", "and", " ", "1.2m"]),
+        ("’90s (sic)", ["’", "90s", " ", "(", "sic", ")"]),
+    ],
+)
+def test_tokens_are_words_spaces_and_single_marks(text, expected):
+    """Quote marks and punctuation stand alone; apostrophes, hyphens and decimal separators
+    stay inside their word."""
+    assert tokens(text) == expected
+
+
+@given(text=st.text())
+def test_every_token_is_a_space_run_a_word_or_one_mark(text):
+    """Tokens spell the text, and none mixes a mark into a word from outside it."""
+    found = tokens(text)
+    assert "".join(found) == text
+    for token in found:
+        assert token.isspace() or re.fullmatch(r"\w+(?:\W\w+)*", token) or len(token) == 1
+
+
+def _change(old: str, new: str) -> BlockDiff:
+    return BlockDiff("changed", "paragraph", 1, 1, diff_words(old, new))
+
+
+def test_a_word_changed_inside_quote_marks_is_reported_as_the_word():
+    """BUG (issue 10): "rebuild" → "recover" in ``"We will rebuild."`` was reported as
+    ``rebuild."``, so the drafted note read “rebuild."”. Now it is the word alone."""
+    change = _change('"We will rebuild."', '"We will recover."')
+    assert (change.removed_words, change.added_words) == ("rebuild", "recover")
+    curly = _change("“We will rebuild.”", "“We will recover.”")
+    assert (curly.removed_words, curly.added_words) == ("rebuild", "recover")
+
+
+def test_separate_changes_in_one_paragraph_are_joined_by_an_ellipsis():
+    """Words changed next to each other are one passage; passages apart are joined by " … "."""
+    change = _change(
+        "The council voted on Monday, Friday.", "A committee decided on Tuesday, Thursday."
+    )
+    assert change.removed_words == "The council voted … Monday, Friday"
+    assert change.added_words == "A committee decided … Tuesday, Thursday"
+
+
+def test_a_passage_never_keeps_half_a_pair_of_quote_marks():
+    """A change that takes in an opening mark but not its partner leaves the mark out."""
+    change = _change("He said he would go.", "He said “I will go.”")
+    assert change.added_words == "I will"
+    assert _change("He said “no”.", "He said no.").removed_words == ""
+
+
+QUOTE_MARKS = ["“", "”", '"', "‘"]
+marked_words = st.lists(st.sampled_from(["we", "will", " ", ".", ",", *QUOTE_MARKS]), max_size=12)
+
+
+@given(words=marked_words)
+def test_balanced_leaves_no_unpaired_mark_at_either_end(words):
+    """``balanced`` never returns a passage opening or closing with a mark it lacks the
+    partner of."""
+    text = balanced("".join(words))
+    if text:
+        assert not (text[0] in "“‘" and not any(c in "”’" for c in text[1:]))
+        assert not (text[0] == '"' and '"' not in text[1:])
+        assert not (text[-1] == "”" and "“" not in text[:-1] and "„" not in text[:-1])
+        assert not (text[-1] == '"' and '"' not in text[:-1])
+
+
+VOCABULARY = ["We", "will", "rebuild", "the", "town", "said", "mayor"]
+REPLACEMENTS = ["recover", "restore", "Council"]  # never in VOCABULARY, so alignment is certain
+PUNCTUATION = ["“", "”", '"', ",", ".", "(sic)"]
+
+
+@st.composite
+def sentence_and_word(draw):
+    """A sentence of words, spaces, punctuation and quote marks, and one word's index in
+    its tokens."""
+    parts = draw(st.lists(st.sampled_from(VOCABULARY + PUNCTUATION), min_size=1, max_size=15))
+    text = " ".join(parts)
+    found = tokens(text)
+    words = [i for i, t in enumerate(found) if t in VOCABULARY]
+    if not words:
+        text, found, words = text + " town", [*found, " ", "town"], [len(found) + 1]
+    return found, draw(st.sampled_from(words)), draw(st.sampled_from(REPLACEMENTS))
+
+
+@given(case=sentence_and_word())
+def test_a_replaced_word_is_reported_whole_and_without_marks(case):
+    """Replacing one word anywhere, quote marks and punctuation around it or not, reports
+    exactly that word removed and its replacement added."""
+    found, index, replacement = case
+    old = "".join(found)
+    new = "".join([*found[:index], replacement, *found[index + 1 :]])
+    change = _change(old, new)
+    assert (change.removed_words, change.added_words) == (found[index], replacement)
+    assert changed_words(change.ops, "delete") == found[index]
+
+
+@given(case=sentence_and_word(), data=st.data())
+def test_map_span_carries_a_passage_through_a_replaced_word(case, data):
+    """A passage holding the replaced word maps to the same passage with the new word, and
+    its ends gain no quote mark the passage did not have."""
+    found, index, replacement = case
+    old = "".join(found)
+    new = "".join([*found[:index], replacement, *found[index + 1 :]])
+    first = data.draw(st.integers(0, index))
+    last = data.draw(st.integers(index, len(found) - 1))
+    start = len("".join(found[:first]))
+    end = len("".join(found[: last + 1]))
+    passage = old[start:end]
+    if not passage.strip():
+        return
+    span = map_span(old, new, start, end)
+    assert span is not None
+    carried = new[span[0] : span[1]]
+    expected = "".join(found[first:index]) + replacement + "".join(found[index + 1 : last + 1])
+    assert carried == expected.strip()
+    marks = set(body.QUOTE_MARKS)
+    if passage.strip()[0] not in marks:
+        assert carried[0] not in marks
+    if passage.strip()[-1] not in marks:
+        assert carried[-1] not in marks
+
+
+@given(text=st.text(), data=st.data())
+def test_map_span_of_an_unchanged_text_is_the_span_itself(text, data):
+    """Nothing changed: the passage maps onto itself (its outer spaces aside)."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    piece = text[start:end]
+    span = map_span(text, text, start, end)
+    if not piece.strip():
+        assert span is None
+        return
+    assert span is not None
+    assert text[span[0] : span[1]] == piece.strip()
+
+
+def test_an_attribution_of_the_quoted_words_keeps_no_stray_mark():
+    """BUG (issue 10): the Sources block showed `“We will recover."”` because the carried
+    attribution took in the changed token `recover."`. The span now ends at the word."""
+    old, new = (
+        'He said, "We will rebuild." Then he left.',
+        'He said, "We will recover." Then he left.',
+    )
+    start = old.index("We will")
+    end = old.index('."') + 1
+    span = map_span(old, new, start, end)
+    assert new[span[0] : span[1]] == "We will recover."

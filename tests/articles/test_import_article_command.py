@@ -59,6 +59,7 @@ class TestImportSeed:
         assert note["kind"] == "editors_note"
         assert note["paragraphs"] == [11]
         assert (note["before"], note["after"]) == ("militaries", "forces")
+        assert note["anchor"] == "named"
         assert note["text"] == (
             "A misspelled word in a quote, “militaries” is changed to “forces” in paragraph eleven."
         )

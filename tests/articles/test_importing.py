@@ -268,6 +268,87 @@ class TestNotes:
         """The changed words are read from the note with straight or curly quotes."""
         assert note_change(text) == (before, after)
 
+    @pytest.mark.parametrize(
+        ("text", "before", "after"),
+        [
+            # "X, not Y", quoted and bare
+            (
+                "The bridge is “Harrow Bridge,” not “Harrow Crossing.”",
+                "Harrow Crossing",
+                "Harrow Bridge",
+            ),
+            ("The fee is $40, not $50, as an earlier version said.", "$50", "$40"),
+            ("The library opens on Tuesday, not Monday.", "Monday", "Tuesday"),
+            ("It was said by Rosa Lind, not Ivan Lind.", "Ivan Lind", "Rosa Lind"),
+            ("The fire destroyed 20 homes, not 12.", "12", "20"),
+            ("Not all of it, not now.", "", ""),
+            # "misstated X as Y"
+            ("An earlier version misstated “Okafor” as “Okafur”.", "Okafur", "Okafor"),
+            (
+                "An earlier version misstated the pool’s depth as “3 metres”. It is “2 metres”.",
+                "3 metres",
+                "2 metres",
+            ),
+            ("An earlier version misstated the trust’s age as 15. It is 51.", "15", "51"),
+            ("An earlier version misspelled the name of the chair as Ana Ruis.", "Ana Ruis", ""),
+            ("An earlier version misspelled the clerk’s surname; it is Lacroix.", "", "Lacroix"),
+            # "is changed to"
+            ("In the fourth paragraph, “ferry” is changed to “barge”.", "ferry", "barge"),
+            (
+                "The word “ferry” in the mayor’s quote has been changed to “barge”.",
+                "ferry",
+                "barge",
+            ),
+            ("The date is changed to “Thursday”.", "", "Thursday"),
+            ("The word ferry was changed to barge.", "ferry", "barge"),
+            ("This story has been updated to include a reply from the trust.", "", ""),
+            # "should have said"
+            (
+                "The story said “Wednesday”; it should have said “Thursday”.",
+                "Wednesday",
+                "Thursday",
+            ),
+            (
+                "The story said the Route 9 ramp. It should have said the Route 19 ramp.",
+                "Route 9",
+                "Route 19",
+            ),
+            ("It should have said “Thursday”.", "", "Thursday"),
+            # "incorrectly said"
+            (
+                "An earlier version incorrectly said “Wednesday” instead of “Thursday”.",
+                "Wednesday",
+                "Thursday",
+            ),
+            (
+                "An earlier version incorrectly said “Wednesday”. The vote is on “Thursday”.",
+                "Wednesday",
+                "Thursday",
+            ),
+            (
+                "An earlier version incorrectly said the bakery opened in 1999. It opened in 1989.",
+                "1999",
+                "1989",
+            ),
+            (
+                "An earlier version incorrectly said Lind & Co. was founded in 1999. "
+                "It was founded in 1989.",
+                "1999",
+                "1989",
+            ),
+            ("An earlier version incorrectly said the budget was “$3,500”.", "$3,500", ""),
+            (
+                "An earlier version wrongly said the pool closes on Fridays; it closes on Sundays.",
+                "Fridays",
+                "Sundays",
+            ),
+        ],
+    )
+    def test_before_and_after_in_each_note_form(self, text, before, after):
+        """Each form a correction note takes gives the words before and after, "" where the
+        note does not say them."""
+        assert note_change(text) == (before, after)
+
     def test_note_reference_skips_subheadings(self):
         """A note's paragraph number counts paragraphs only, as readers number them."""
         story = parse_story(
@@ -284,6 +365,86 @@ class TestNotes:
         with pytest.raises(StoryImportError, match="12 paragraphs") as raised:
             parse_story(text)
         assert "\n" not in str(raised.value)
+
+
+STORY = (
+    "The Harrow Bridge will close for repairs in May, the county said on Monday.\n\n"
+    "Repairs will cost $4.6 million, paid from the roads budget.\n\n"
+    "Ana Ruiz, who chairs the roads committee, said the ferry would run every hour.\n\n"
+    "Railnet, which runs the trains, said in a statement that it would add carriages.\n\n"
+    "Railnet also said fares would not change.\n\n"
+)
+
+
+class TestNoteAnchors:
+    def _note(self, note: str) -> tuple[list[int], str]:
+        story = parse_story(STORY + note)
+        (parsed,) = story.notes
+        (how,) = story.anchors
+        return list(parsed.paragraphs), how
+
+    def test_a_named_paragraph_wins(self):
+        """A note that names its paragraph is anchored there, whatever words it holds."""
+        assert self._note("Correction: In paragraph 3, “boat” is changed to “ferry”.") == (
+            [3],
+            "named",
+        )
+
+    def test_a_note_naming_no_paragraph_goes_where_its_corrected_words_stand(self):
+        """The paragraph holding the ``after`` words is the note's paragraph."""
+        assert self._note("Correction: Repairs cost $4.6 million, not $4.2 million.") == (
+            [2],
+            "words",
+        )
+
+    def test_corrected_words_in_several_paragraphs_are_chosen_by_the_notes_words(self):
+        """Common corrected words ("said") are placed by the note's other words."""
+        paragraphs = body.paragraph_texts(parse_story(STORY).blocks)
+        assert importing.note_anchor(
+            "The roads committee chair “said”, not “told”.", after="said", paragraphs=paragraphs
+        ) == ([3], "words")
+
+    def test_without_corrected_words_the_notes_own_words_point_to_the_paragraph(self):
+        """A note with no before/after is anchored by the names and words it shares with
+        one paragraph; a name shared by several goes to where the story first has it."""
+        assert self._note("Correction: An earlier version misstated Ana Ruiz’s committee.") == (
+            [3],
+            "words",
+        )
+        assert self._note(
+            "Update: This story has been updated to include a response from Railnet."
+        ) == (
+            [4],
+            "words",
+        )
+
+    def test_a_note_about_the_whole_story_is_not_anchored(self):
+        """Nothing in the note points to a paragraph: no anchor, and the summary says so."""
+        assert self._note("Clarification: This story has been updated throughout.") == (
+            [],
+            "none",
+        )
+        assert self._note("Retraction: This story about Railnet was wrong.") == ([], "none")
+
+
+@pytest.mark.django_db
+def test_story_summary_says_how_each_note_was_anchored():
+    """``import_article --json`` (``story_summary``) gives each note's ``anchor``."""
+    article = import_story(
+        text=STORY
+        + "Correction: In paragraph 3, “boat” is changed to “ferry”.\n\n"
+        + "Correction: Repairs cost $4.6 million, not $4.2 million.\n\n"
+        + "Clarification: This story has been updated throughout.",
+        section=SectionFactory(),
+    )
+
+    notes = importing.story_summary(article)["corrections"]
+
+    assert [(n["paragraphs"], n["anchor"]) for n in notes] == [
+        ([3], "named"),
+        ([2], "words"),
+        ([], "none"),
+    ]
 
 
 class TestHeadline:
