@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo check-deploy clean
+.PHONY: run test lint format migrate demo check-deploy clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+
+## bench: the reader site under load at BENCH_ARTICLES generated stories, on PostgreSQL
+## (database newsroom_bench on DATABASE_URL's server); BENCH_REUSE=1 keeps a database that
+## already holds that many. See README, "Performance".
+BENCH_ARTICLES ?= 2000
+BENCH_REUSE ?= 0
+bench: $(STAMP)
+	BENCH_ARTICLES=$(BENCH_ARTICLES) BENCH_REUSE=$(BENCH_REUSE) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules
