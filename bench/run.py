@@ -43,7 +43,6 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,9 +54,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-PY = sys.executable
-GUNICORN = str(Path(PY).with_name("gunicorn"))
+from _procs import GUNICORN, PY, REPO, free_port, wait_for  # bench/, run as a script
+
 LUA = Path(__file__).with_name("wrk_slice.lua")
 DB_NAME = "newsroom_bench"
 COMMON_WORD = "council"
@@ -70,23 +68,6 @@ STARTED: list[tuple[str, subprocess.Popen]] = []
 
 
 # --- Processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on {port}")
 
 
 def start(name: str, command: list[str], **kwargs) -> subprocess.Popen:

@@ -12,39 +12,9 @@ from articles import body, quotes
 from articles.importing import parse_story
 from articles.models import Source
 from articles.quotes import KnownSource
+from tests.articles.test_quotes import _found, _named, _only, _paragraphs
 from tests.factories import SourceFactory
 from tests.helpers import SEED_FILE
-
-
-def _paragraphs(*texts: str) -> dict[int, str]:
-    return dict(enumerate(texts, start=1))
-
-
-def _found(paragraphs: dict[int, str], kind: str | None = None) -> list[tuple[int, str]]:
-    return [
-        (f.paragraph, f.text)
-        for f in quotes.find_passages(paragraphs)
-        if kind is None or f.kind == kind
-    ]
-
-
-def _named(paragraphs: dict[int, str], **options) -> list[tuple[int, str, str, str, str]]:
-    """(paragraph, finding text, source name, source kind, attribution kind) per suggestion."""
-    return [
-        (
-            s.finding.paragraph,
-            s.finding.text,
-            s.source_name,
-            s.source_kind,
-            s.attribution_kind,
-        )
-        for s in quotes.suggest(paragraphs, **options)
-    ]
-
-
-def _only(paragraphs: dict[int, str], **options) -> quotes.Suggestion:
-    (suggestion,) = quotes.suggest(paragraphs, **options)
-    return suggestion
 
 
 def _sources(paragraphs: dict[int, str], **options) -> dict[tuple[int, str], str]:
