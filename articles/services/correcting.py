@@ -193,6 +193,14 @@ def article_correct(
     return article
 
 
+def _require_note_permission(actor: AbstractBaseUser | None, article: Article) -> None:
+    """Who may write or reword a note: on a story readers can read, or one the actor may not
+    edit, only a holder of ``correct_article``; on their own editable draft, its editors too
+    (wire copy arriving with its editor's note)."""
+    if article.status in Article.Status.READABLE or not permissions.can_edit(actor, article):
+        _require(actor, "articles.correct_article")
+
+
 @transaction.atomic
 def correction_note_create(
     *,
@@ -209,8 +217,7 @@ def correction_note_create(
     edit the draft may add it; it goes public only when an editor publishes the story.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status in Article.Status.READABLE or not permissions.can_edit(actor, article):
-        _require(actor, "articles.correct_article")
+    _require_note_permission(actor, article)
     return issue_note(
         article=article, actor=actor, note=note, issued_at=issued_at, revision=revision
     )
@@ -307,8 +314,7 @@ def correction_note_update(
     if note.withdrawn_at is not None:
         raise InvalidTransition("A withdrawn note is kept as it was withdrawn.")
     article = Article.objects.select_for_update().get(pk=note.article_id)
-    if article.status in Article.Status.READABLE or not permissions.can_edit(actor, article):
-        _require(actor, "articles.correct_article")
+    _require_note_permission(actor, article)
     names = ["kind", "text", "paragraphs", "before", "after", "prominent"]
     before = {name: getattr(note, name) for name in names}
     note.article = article

@@ -57,10 +57,7 @@ def attribution_create(
     if source is not None and new_source is not None:
         raise InvalidTransition("Choose a source or name a new one, not both.")
     _require(actor, "articles.add_attribution")
-    if actor is not None and not (
-        permissions.can_edit(actor, article)
-        or (article.is_published and actor.has_perm("articles.correct_article"))
-    ):
+    if not (permissions.can_edit(actor, article) or permissions.can_correct(actor, article)):
         raise EditorialPermissionDenied("You may not add attributions to this article now.")
     if new_source is not None:
         source = source_create(
