@@ -15,8 +15,9 @@ class ArticlesConfig(AppConfig):
             search.reindex_on_change, dispatch_uid="articles.search.reindex_on_change"
         )
 
-        # caching is imported for its receivers (the page cache's generation bumps).
-        from articles import caching  # noqa: F401
+        # Imported for their receivers, the prepared renderings before the page cache's
+        # generation bumps (so the first page rendered after a change finds them ready).
+        from articles import caching, rendering  # noqa: F401
         from articles.renditions import connect as connect_renditions
 
         # Lead and body images get cleaned and their renditions made after the save commits.

@@ -1,15 +1,18 @@
 """The reader site's page cache: whole pages for anonymous readers, never a stale correction.
 
-Invalidation. Every stored page's key contains the site-wide *content generation*, one
-number kept under ``GENERATION_KEY`` in the *shared* cache (settings ``CACHES["shared"]``:
-Redis when there is one, else a file cache every worker and management command on the
-machine reads), so a change made through one process is seen by all on their next request.
+Invalidation. Every stored page carries the site-wide *content generation* it was rendered
+under, one number kept under ``GENERATION_KEY`` in the *shared* cache (settings
+``CACHES["shared"]``: Redis when there is one, else a file cache every worker and
+management command on the machine reads), so a change made through one process is seen by
+all on their next request.
 Anything that can change what a reader sees bumps it after its transaction commits:
 ``articles.signals.article_changed`` when it says ``public`` (every service write readers
 could see: publish, correct, retract, unpublish, notes and attributions on live stories,
 source merges; not a review comment or an edit to a draft), saves and deletes of the plain
-records pages show (Section, Author, Source), and any admin save (its log entry). A bump
-orphans every stored page at once; orphans expire.
+records pages show (Section, Author, Source, Tag), and any admin save (its log entry). A bump
+makes every stored page a miss at once; each is overwritten by its next render or expires.
+A hit costs one round trip to the shared cache: the generation and the page in one
+``get_many``.
 
 Why flush everything on every change: a newsroom changes a few times an hour, and
 re-rendering a handful of pages after a change costs milliseconds. In return nothing has to
@@ -19,7 +22,8 @@ page can ever be missed.
 
 Who is served from the cache: GET and HEAD requests to reader URLs (everything outside
 ``private_prefixes()``: the desk, accounts, admin, shared previews, static and media files)
-from anonymous readers carrying no session or messages cookie. Anyone else bypasses it
+from anonymous readers carrying no session or messages cookie and no ``Authorization``
+header. Anyone else bypasses it
 completely (no read, no write) and gets ``Cache-Control: private, no-cache``. Only 200, 301
 and 410 responses are stored, never one that sets a cookie, uses the CSRF token, writes the
 session or queues a message, or that its view marked private, no-store or no-cache.
@@ -55,7 +59,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import BaseCache, cache, caches
+from django.core.cache import BaseCache, caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -68,6 +73,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date
+from taggit.models import Tag
 
 from articles.models import Author, Section, Source
 from articles.signals import article_changed
@@ -178,25 +184,44 @@ def _write(value: dict) -> bool:
         return False
 
 
-def generation_current() -> Generation | None:
-    """The generation pages are cached under now, or None while the cache is unreachable
-    (pages are then rendered and served, never stored)."""
-    if _cache_down():
-        return None
-    if _pending_bump.is_set() and generation_bump() is None:
-        return None
-    value = _read()
+def _generation(value) -> Generation | None:
     if not isinstance(value, dict):
-        # Missing (first use, eviction) or unreachable: start a generation; if even that
-        # cannot be written, the cache is down.
-        if generation_bump() is None:
-            return None
-        value = _read()
-        if not isinstance(value, dict):
-            return None
+        return None
     return Generation(
         number=value["number"], last_modified=value["at"], ambiguous=value["ambiguous"]
     )
+
+
+def generation_current() -> Generation | None:
+    """The generation pages are cached under now, or None while the cache is unreachable
+    (pages are then rendered and served, never stored)."""
+    return generation_and_entry(None)[0]
+
+
+def generation_and_entry(key: str | None) -> tuple[Generation | None, dict | None]:
+    """The current generation and the page stored under ``key``, in one round trip to the
+    shared cache (the hit path's only one). (None, None) while the cache is unreachable."""
+    if _cache_down():
+        return None, None
+    if _pending_bump.is_set() and generation_bump() is None:
+        return None, None
+    keys = [GENERATION_KEY] if key is None else [GENERATION_KEY, key]
+    try:
+        found = shared_cache().get_many(keys)
+    except Exception:  # django-redis already ignores its errors; other backends may raise
+        log.warning("The shared cache is unreachable", exc_info=True)
+        found = {}
+    generation = _generation(found.get(GENERATION_KEY))
+    if generation is None:
+        # Missing (first use, eviction) or unreachable: start a generation; if even that
+        # cannot be written, the cache is down.
+        if generation_bump() is None:
+            return None, None
+        return _generation(_read()), None
+    entry = found.get(key) if key is not None else None
+    if not isinstance(entry, dict) or entry.get("generation") != generation.number:
+        entry = None
+    return generation, entry
 
 
 def generation_bump() -> int | None:
@@ -255,6 +280,8 @@ def _article_changed(*, public: bool = True, **kwargs) -> None:
 @receiver(post_delete, sender=Author, dispatch_uid="articles.caching.author_deleted")
 @receiver(post_save, sender=Source, dispatch_uid="articles.caching.source_saved")
 @receiver(post_delete, sender=Source, dispatch_uid="articles.caching.source_deleted")
+@receiver(post_save, sender=Tag, dispatch_uid="articles.caching.tag_saved")
+@receiver(post_delete, sender=Tag, dispatch_uid="articles.caching.tag_deleted")
 def _record_changed(**kwargs) -> None:
     # Sections, authors and sources are plain records edited in the admin. The admin's log
     # entry is the safety net for everything else it saves directly (an article's section,
@@ -267,10 +294,12 @@ def _record_changed(**kwargs) -> None:
 # --- The middleware ----------------------------------------------------------------------
 
 
-def _page_key(request: HttpRequest, generation: int) -> str:
-    # Scheme and host matter: feeds and sitemaps carry absolute URLs.
+def _page_key(request: HttpRequest) -> str:
+    # Scheme and host matter: feeds and sitemaps carry absolute URLs. The generation is not
+    # in the key but in the entry: a page stored under an older one is a miss, overwritten
+    # by the next render.
     url = request.build_absolute_uri()
-    return f"{PAGE_KEY_PREFIX}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def _has_private_directive(response: HttpResponse) -> bool:
@@ -295,22 +324,28 @@ def _sets_state(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _anonymous(request: HttpRequest) -> bool:
-    # The cookie check comes first so a logged-in reader's session is never even loaded.
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
-        request.COOKIES
-    ):
-        return False
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    """Whether the request comes from an anonymous reader, from its headers alone: no
+    session or messages cookie (so no session is loaded) and no credentials (an API token,
+    a user the front server authenticated)."""
+    cookies = request.COOKIES
+    return not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or CookieStorage.cookie_name in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+        or "REMOTE_USER" in request.META
+    )
 
 
 class ReaderCacheMiddleware:
-    """Serve anonymous readers' pages from Django's cache and set the HTTP caching headers.
+    """Serve anonymous readers' pages from the shared cache and set the HTTP caching headers.
 
-    Goes after ``AuthenticationMiddleware`` and ``MessageMiddleware`` (so ``request.user``
-    is known); last in ``MIDDLEWARE`` so a cached page still passes every other middleware's
-    response handling. ``NEWSROOM_PAGE_CACHE = False`` turns off the server-side store (the
-    headers stay), which query-count tests use to measure the views themselves.
+    Goes right after ``SecurityMiddleware`` and WhiteNoise: a page it serves skips every
+    other middleware and the URL resolver, and a page it stores carries the headers they
+    set (CSP, Permissions-Policy, X-Frame-Options...), which are the same for every
+    anonymous reader. Whether a request is anonymous is read from its cookies and headers
+    (``_anonymous``), since no session is loaded yet. ``NEWSROOM_PAGE_CACHE = False``
+    turns off the server-side store (the headers stay), which query-count tests and the
+    benchmark's "rendered" server use to measure the views themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -326,17 +361,19 @@ class ReaderCacheMiddleware:
             return response
 
         # Read the generation before the view reads the database: a change that commits in
-        # between bumps it, so a page rendered from older rows is stored under a dead key.
-        generation = generation_current()
-        use_store = getattr(settings, "NEWSROOM_PAGE_CACHE", True) and generation is not None
-        if use_store:
-            key = _page_key(request, generation.number)
-            entry = cache.get(key)
-            if entry is not None:
-                response = self._from_entry(entry)
-                # The stored time may predate the generation's (a half-written bump).
-                response.headers["Last-Modified"] = http_date(generation.last_modified)
-                return self._conditional(request, response, generation)
+        # between bumps it, so a page rendered from older rows is stored as already stale.
+        use_store = getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+        try:
+            key = _page_key(request) if use_store else None
+        except DisallowedHost:
+            # Not our host: the middleware below answer it (a 400 with the site's headers).
+            return self.get_response(request)
+        generation, entry = generation_and_entry(key)
+        if entry is not None:
+            response = self._from_entry(entry)
+            # The stored time may predate the generation's (a half-written bump).
+            response.headers["Last-Modified"] = http_date(generation.last_modified)
+            return self._conditional(request, response, generation)
 
         response = self.get_response(request)
         if (
@@ -347,8 +384,15 @@ class ReaderCacheMiddleware:
         ):
             return response
         self._public_headers(response, generation)
-        if use_store and request.method == "GET":
-            cache.set(key, self._to_entry(response), timeout=settings.NEWSROOM_CACHE_S_MAXAGE)
+        if use_store and generation is not None and request.method == "GET":
+            try:
+                shared_cache().set(
+                    key,
+                    self._to_entry(response, generation),
+                    timeout=settings.NEWSROOM_CACHE_S_MAXAGE,
+                )
+            except Exception:  # a page not stored is only a miss for the next reader
+                log.warning("Could not store a page in the shared cache", exc_info=True)
         return self._conditional(request, response, generation)
 
     @staticmethod
@@ -381,9 +425,10 @@ class ReaderCacheMiddleware:
         )
 
     @staticmethod
-    def _to_entry(response: HttpResponse) -> dict:
+    def _to_entry(response: HttpResponse, generation: Generation) -> dict:
         # Plain data rather than a pickled response: nothing request-bound is stored.
         return {
+            "generation": generation.number,
             "status": response.status_code,
             "content": response.content,
             "headers": list(response.headers.items()),

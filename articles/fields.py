@@ -205,6 +205,7 @@ MANAGED: dict[str, str] = {
     "created_by": "services.article_create",
     "body_text": "articles.search.index_article",
     "search_vector": "articles.search.index_article",
+    "rendering": "articles.rendering.prepare (the reader HTML, after every change)",
     # Related rows with their own write paths.
     "bylines": "the authors field above (services write Byline rows)",
     "tagged_items": "the tags field above",

@@ -194,7 +194,22 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-first_published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-first_published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-first_published_at"]),
+            # Reader lists, newest first and paged by key (``articles.pagination``): only the
+            # stories readers can read (``Status.READABLE``, spelled out because Meta cannot
+            # see Status; tests/articles/test_list_pagination.py holds them equal).
+            models.Index(
+                fields=["-first_published_at", "-id"],
+                condition=models.Q(status__in=["published", "retracted"]),
+                name="article_readable_latest",
+            ),
+            models.Index(
+                fields=["section", "-first_published_at", "-id"],
+                condition=models.Q(status__in=["published", "retracted"]),
+                name="article_readable_section",
+            ),
+        ]
         permissions = [
             ("use_desk", "Can use the newsroom desk"),
             ("submit_article", "Can submit own articles for review"),
@@ -454,6 +469,14 @@ class CorrectionNote(models.Model):
     class Meta:
         ordering = ["issued_at", "pk"]
         permissions = [("withdraw_correctionnote", "Can withdraw published correction notes")]
+        indexes = [
+            # The corrections log and its feeds, newest first, paged by key.
+            models.Index(
+                fields=["-issued_at", "-id"],
+                condition=models.Q(published_at__isnull=False, withdrawn_at__isnull=True),
+                name="correctionnote_public_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.article}"
@@ -619,3 +642,38 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleRendering(models.Model):
+    """What readers get of one story, rendered once when it changes and read many times.
+
+    ``articles.rendering`` writes it (``prepare``) after every change readers could see and
+    reads it on the article page and in lists; nothing else does. ``version`` names the
+    templates and settings it was made with (empty once a write elsewhere made it stale:
+    a source, author, section or tag renamed), ``read_at`` when the data it shows was read
+    from the database, so a slow render of older data never replaces a newer one.
+    Absolute URLs in ``head_html`` start with ``articles.rendering.ORIGIN``, replaced by the
+    host the reader asked for.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="rendering"
+    )
+    revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The article's latest revision when it was rendered."
+    )
+    status = models.CharField(max_length=20, help_text="The status it was rendered for.")
+    version = models.CharField(max_length=64, blank=True)
+    read_at = models.DateTimeField()
+    rendered_at = models.DateTimeField(default=timezone.now)
+    head_html = models.TextField(blank=True)
+    story_html = models.TextField(blank=True)
+    teaser_html = models.TextField(blank=True)
+    section_teaser_html = models.TextField(blank=True)
+    lead_html = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "article rendering"
+
+    def __str__(self) -> str:
+        return f"Rendering of article {self.article_id} r{self.revision}"

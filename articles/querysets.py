@@ -18,6 +18,14 @@ __all__ = [
 ]
 
 
+# What a teaser list reads of each story besides its fragment: the keys it is ordered and
+# paged by, and what says whether the fragment is current.
+LIST_FIELDS = ("pk", "slug", "status", "first_published_at", "section_id", "headline")
+# What the article page reads of the story itself: whether readers may see it
+# (``reader_outcome``), its title and description, and what the 410 page says.
+PAGE_FIELDS = ("pk", "slug", "status", "first_published_at", "headline", "dek")
+
+
 def owned_q(user) -> Q:
     """A user's own work: articles they started or carry a byline on."""
     return Q(created_by=user) | Q(bylines__author__user=user)
@@ -58,6 +66,28 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("section")
             .defer("body_text", "search_vector")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+        )
+
+    def with_teasers(self, *fragments: str) -> ArticleQuerySet:
+        """A list of teasers from their prepared fragments (``articles.rendering``): one
+        query, whatever the bylines; only the fragment fields named are read."""
+        return self.select_related("rendering").only(
+            *LIST_FIELDS,
+            "rendering__version",
+            "rendering__status",
+            *(f"rendering__{name}" for name in fragments),
+        )
+
+    def with_rendering(self) -> ArticleQuerySet:
+        """The article page from its prepared fragments (``articles.rendering``): the story
+        and its rendering in one query, only the columns the page reads (a page whose
+        rendering must be made again loads the rest itself)."""
+        return self.select_related("rendering").only(
+            *PAGE_FIELDS,
+            "rendering__version",
+            "rendering__status",
+            "rendering__head_html",
+            "rendering__story_html",
         )
 
     def with_desk_data(self) -> ArticleQuerySet:

@@ -283,9 +283,22 @@ def process(name: str, *, storage: Storage | None = None) -> Manifest:
         storage.delete(stored)
     storage.save(stored, ContentFile(json.dumps(manifest, indent=1).encode()))
     cache.set(_cache_key(name), manifest, None)
-    # Pages cached while this image had no renditions show the plain original.
+    # Pages prepared or cached while this image had no renditions show the plain original.
+    _forget_pages_showing(name)
     caching.generation_bump()
     return manifest
+
+
+def _forget_pages_showing(name: str) -> None:
+    from django.db import DatabaseError
+    from django.db.models import Q
+
+    from articles import rendering
+
+    try:
+        rendering.mark_stale(where=Q(lead_image=name) | Q(blocks__image=name))
+    except DatabaseError:
+        logger.warning("Could not mark the pages showing %s for rendering again", name)
 
 
 def process_quietly(name: str) -> Manifest | None:

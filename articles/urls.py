@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from articles import feeds, sitemaps, views
 
@@ -8,6 +9,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("section/<slug:slug>/", views.section, name="section"),
+    # Tag slugs keep accented letters (taggit slugifies with allow_unicode).
+    path("topics/<str:slug>/", views.tag, name="tag"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("authors/<slug:slug>/", views.author, name="author"),
     path("sources/<slug:slug>/", views.source, name="source"),
@@ -22,14 +25,17 @@ urlpatterns = [
     path("feeds/section/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section_atom"),
     path("feeds/author/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
     path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_atom"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    re_path(
+        r"^sitemap-articles-(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])\.xml$",
+        sitemaps.article_month_sitemap,
+        name="sitemap_month",
+    ),
+    # The one article sitemap of old (paged with ?p=N) is now one per month, in the index.
     path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {
-            "sitemaps": sitemaps.SITEMAPS,
-            "sitemap_url_name": "articles:sitemap_section",
-        },
-        name="sitemap",
+        "sitemap-articles.xml",
+        RedirectView.as_view(pattern_name="articles:sitemap", permanent=True),
+        name="sitemap_articles_legacy",
     ),
     path(
         "sitemap-<section>.xml",

@@ -3,40 +3,58 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from taggit.models import Tag, TaggedItem
 
+from articles import rendering
 from articles.forms import SearchForm
 from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
+from articles.pagination import keyset_page, redirect_legacy_page
+from articles.search import results as search_results
 from articles.search import search as search_articles
-from articles.search import with_snippets
 from articles.visibility import reader_outcome
 
 PAGE_SIZE = 20
 
 
-def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _teasers(request: HttpRequest, stories, fragment: str):
+    """A page of ``stories``, newest first, and their prepared ``fragment`` teasers."""
+    page = keyset_page(request, stories.latest_first().with_teasers(fragment), per_page=PAGE_SIZE)
+    return page, rendering.for_list(list(page.object_list), fragment, request)
 
 
+@redirect_legacy_page
 def home(request: HttpRequest) -> HttpResponse:
-    page = _page(request, Article.objects.published().latest_first().with_list_data())
+    page = keyset_page(
+        request,
+        Article.objects.published().latest_first().with_teasers("teaser_html", "lead_html"),
+        per_page=PAGE_SIZE,
+    )
     articles = list(page.object_list)
-    lead = articles[0] if articles and page.number == 1 else None
-    latest = articles[1:] if lead else articles
-    return render(request, "articles/home.html", {"page": page, "lead": lead, "latest": latest})
+    lead = articles[0] if articles and page.is_first else None
+    latest = rendering.for_list(articles[1:] if lead else articles, "teaser_html", request)
+    lead_html = rendering.for_list([lead], "lead_html", request)[0] if lead else ""
+    return render(
+        request, "articles/home.html", {"page": page, "lead": lead_html, "latest": latest}
+    )
 
 
+@redirect_legacy_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
-    page = _page(request, section.articles.published().latest_first().with_list_data())
-    return render(request, "articles/section.html", {"section": section, "page": page})
+    page, teasers = _teasers(request, section.articles.published(), "section_teaser_html")
+    return render(
+        request, "articles/section.html", {"section": section, "page": page, "teasers": teasers}
+    )
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     """The story, as ``articles.visibility.reader_outcome`` says a reader gets it."""
-    article = Article.objects.with_page_data().filter(slug=slug).first()
+    # Sliced, not .first(): the slug is unique, and no ORDER BY is one thing less to build.
+    article = next(iter(Article.objects.with_rendering().filter(slug=slug).order_by()[:1]), None)
     outcome = reader_outcome(article) if article is not None else None
     if outcome is None or outcome.status_code == 404:
         raise Http404("No such story.")
@@ -44,15 +62,24 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "articles/gone.html", {"article": article, "outcome": outcome}, status=410
         )
-    return render(request, "articles/article.html", {"article": article, "outcome": outcome})
+    prepared = rendering.for_page(article, request)
+    return render(
+        request,
+        "articles/article.html",
+        {"article": article, "outcome": outcome, "prepared": prepared},
+    )
 
 
+@redirect_legacy_page
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
-    page = _page(request, author.articles.published().latest_first().with_list_data())
-    return render(request, "articles/author.html", {"author": author, "page": page})
+    page, teasers = _teasers(request, author.articles.published(), "teaser_html")
+    return render(
+        request, "articles/author.html", {"author": author, "page": page, "teasers": teasers}
+    )
 
 
+@redirect_legacy_page
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     source = Source.objects.select_related("affiliation").filter(slug=slug).first()
     if source is None:
@@ -65,22 +92,48 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such source.")
         return redirect(merged_into, permanent=True)
     on_record = Attribution.objects.filter(article__in=Article.objects.published())
-    attributions = (
-        on_record.filter(source=source)
-        .select_related("article")
-        .order_by("-article__first_published_at", "paragraph")
+    attributions = on_record.filter(source=source).select_related("article")
+    # Newest story first; a story's attributions in the order they were recorded.
+    page = keyset_page(
+        request,
+        attributions,
+        per_page=50,
+        keys=("-article__first_published_at", "-article_id", "pk"),
     )
-    page = _page(request, attributions, 50)
     # A source readers have not met (only quoted in drafts) stays unknown to them, unless
-    # it is the organisation of someone who is on the record.
-    if not page.paginator.count and not on_record.filter(source__affiliation=source).exists():
+    # it is the organisation of someone who is on the record. (An empty page further down
+    # the list asks whether there is anything on the record at all.)
+    if not page.object_list and not (
+        (not page.is_first and attributions.exists())
+        or on_record.filter(source__affiliation=source).exists()
+    ):
         raise Http404("No such source.")
     return render(request, "articles/source.html", {"source": source, "page": page})
 
 
+@redirect_legacy_page
 def corrections(request: HttpRequest) -> HttpResponse:
-    notes = CorrectionNote.objects.public().select_related("article").order_by("-issued_at", "-pk")
-    return render(request, "articles/corrections.html", {"page": _page(request, notes, 50)})
+    notes = CorrectionNote.objects.public().select_related("article")
+    page = keyset_page(request, notes, per_page=50, keys=("-issued_at", "-pk"))
+    return render(request, "articles/corrections.html", {"page": page})
+
+
+@redirect_legacy_page
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    """A topic's published stories, newest first; unknown until one is published."""
+    tag = get_object_or_404(Tag, slug=slug)
+    # NOTE: ``filter(tags=tag)`` joins on ``object_id::bigint``, a cast no index serves, so
+    # PostgreSQL would read every story with the tag and sort them. ``pk__in`` compares the
+    # columns as they are: it walks the stories newest first and probes taggit's unique
+    # (content type, object, tag) index for each.
+    tagged = TaggedItem.objects.filter(
+        tag=tag, content_type=ContentType.objects.get_for_model(Article)
+    )
+    stories = Article.objects.published().filter(pk__in=tagged.values("object_id"))
+    page, teasers = _teasers(request, stories, "teaser_html")
+    if not page.object_list and (page.is_first or not stories.exists()):
+        raise Http404("No such topic.")
+    return render(request, "articles/tag.html", {"tag": tag, "page": page, "teasers": teasers})
 
 
 def corrections_policy(request: HttpRequest) -> HttpResponse:
@@ -93,16 +146,19 @@ def corrections_policy(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    """Results page by page among the ranked matches: a bounded list of ids, so numbered
+    pages cost nothing to count; only the page shown is loaded (``search_results``)."""
     form = SearchForm(request.GET)
-    query, page, results = "", None, []
+    query, matches, page, results = "", None, None, []
     if form.is_valid():
         query = form.cleaned_data["q"]
         if query:
             filters = {k: form.cleaned_data[k] for k in ("section", "date_from", "date_to")}
-            page = _page(request, search_articles(query, **filters).with_list_data())
-            results = with_snippets(page.object_list, query)
+            matches = search_articles(query, **filters)
+            page = Paginator(matches.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+            results = search_results(page.object_list, query, request)
     return render(
         request,
         "articles/search.html",
-        {"form": form, "query": query, "page": page, "results": results},
+        {"form": form, "query": query, "matches": matches, "page": page, "results": results},
     )

@@ -57,7 +57,6 @@ from urllib.parse import urlsplit
 from _procs import GUNICORN, PY, REPO, free_port, wait_for  # bench/, run as a script
 
 LUA = Path(__file__).with_name("wrk_slice.lua")
-DB_NAME = "newsroom_bench"
 COMMON_WORD = "council"
 # One of generate_corpus.RARE_WORDS: in about one story in a thousand.
 RARE_WORD = "zeppelin"
@@ -99,10 +98,11 @@ def _sigterm(signum, frame) -> None:
 @dataclass
 class Database:
     server: str  # postgres://user@host:port, no database name
+    name: str
 
     @property
     def url(self) -> str:
-        return f"{self.server}/{DB_NAME}"
+        return f"{self.server}/{self.name}"
 
     def _args(self) -> list[str]:
         parts = urlsplit(self.server)
@@ -113,9 +113,9 @@ class Database:
         password = urlsplit(self.server).password
         return {**os.environ, **({"PGPASSWORD": password} if password else {})}
 
-    def value(self, sql: str, database: str = DB_NAME) -> str:
+    def value(self, sql: str, database: str | None = None) -> str:
         result = subprocess.run(
-            ["psql", *self._args(), "-d", database, "-tAXq", "-c", sql],
+            ["psql", *self._args(), "-d", database or self.name, "-tAXq", "-c", sql],
             env=self._env(),
             capture_output=True,
             text=True,
@@ -124,14 +124,14 @@ class Database:
         return result.stdout.strip()
 
     def exists(self) -> bool:
-        sql = f"SELECT count(*) FROM pg_database WHERE datname = '{DB_NAME}'"  # noqa: S608
+        sql = f"SELECT count(*) FROM pg_database WHERE datname = '{self.name}'"  # noqa: S608
         return self.value(sql, database="postgres") == "1"
 
     def recreate(self) -> None:
         env = self._env()
         for command in (["dropdb", "--if-exists"], ["createdb"]):
             subprocess.run(
-                [*command, *self._args(), DB_NAME], env=env, check=True, capture_output=True
+                [*command, *self._args(), self.name], env=env, check=True, capture_output=True
             )
 
 
@@ -160,8 +160,8 @@ def prepare_database(db: Database, env: dict, articles: int, reuse: bool) -> str
             held = -1
         if held == expected:
             manage(env, "migrate", "--noinput")
-            return f"reused {DB_NAME} ({articles:,} generated stories + the demo)"
-        print(f"{DB_NAME} holds {held:,} stories, not {expected:,}: making it again")
+            return f"reused {db.name} ({articles:,} generated stories + the demo)"
+        print(f"{db.name} holds {held:,} stories, not {expected:,}: making it again")
     db.recreate()
     manage(env, "migrate", "--noinput")
     print(f"Generating {articles:,} stories...", flush=True)
@@ -188,6 +188,7 @@ class Target:
     requests: int = 0
     duration_s: float = 0.0
     errors: Counter = field(default_factory=Counter)
+    sequential: list = field(default_factory=list)  # milliseconds, one request at a time
 
     @property
     def rate(self) -> float:
@@ -203,6 +204,12 @@ class Target:
             if seen >= rank:
                 return value / 1000
         return None
+
+    def sequential_p95(self) -> float | None:
+        if not self.sequential:
+            return None
+        ranked = sorted(self.sequential)
+        return ranked[min(len(ranked) - 1, math.ceil(len(ranked) * 0.95) - 1)]
 
 
 @dataclass
@@ -307,6 +314,20 @@ def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT_S) -> int:
         conn.close()
 
 
+def sequential(target: Target, count: int) -> None:
+    """``count`` requests one after another, nothing else running: the latency a reader
+    gets from an idle server (the issue's p95 figures are of this kind)."""
+    paths = (
+        target.paths_file.read_text().split()[: max(count, 1)]
+        if target.paths_file
+        else [target.path]
+    )
+    for n in range(count):
+        started = time.perf_counter()
+        get(target.port, paths[n % len(paths)])
+        target.sequential.append((time.perf_counter() - started) * 1000)
+
+
 def drain(port: int, path: str) -> None:
     """Wait until both workers have finished what the client left behind: one probe per
     worker, sent together, each queued behind those requests."""
@@ -369,15 +390,16 @@ def fmt_ms(value: float | None) -> str:
 def table(targets: list[Target]) -> str:
     floor = targets[0].rate or 1.0
     rows = [
-        "| Page | Server | req/s | p50 ms | p99 ms | Share of floor | Requests | Errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| Page | Server | req/s | p50 ms | p99 ms | Share of floor | p95 ms, one at a time "
+        "| Requests | Errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for t in targets:
         errors = sum(t.errors.values())
         rows.append(
             f"| {t.name} | {t.server} | {t.rate:,.1f} | {fmt_ms(t.percentile(50))} | "
-            f"{fmt_ms(t.percentile(99))} | {100 * t.rate / floor:.1f}% | {t.requests:,} | "
-            f"{errors:,} |"
+            f"{fmt_ms(t.percentile(99))} | {100 * t.rate / floor:.1f}% | "
+            f"{fmt_ms(t.sequential_p95())} | {t.requests:,} | {errors:,} |"
         )
     return "\n".join(rows)
 
@@ -396,6 +418,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--slice", type=int, default=1, help="Seconds per slice (at least).")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE", ""),
+        help="The database to make (or reuse); default newsroom_bench_<articles>.",
+    )
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=100,
+        help="Requests per page sent one at a time after the load, for the p95 column.",
+    )
+    parser.add_argument(
+        "--save",
+        type=Path,
+        default=None,
+        help="Also write the report (the table and what it was measured on) to this file.",
+    )
     args = parser.parse_args()
     if args.rounds < 1 or args.slice < 1 or not 1 <= args.connections <= 64:
         parser.error("--rounds and --slice must be at least 1, --connections 1 to 64")
@@ -417,7 +456,7 @@ def main() -> None:
 def run(args: argparse.Namespace, tmp: Path) -> None:
     use_wrk = ensure_wrk()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x")
-    db = Database(server.rsplit("/", 1)[0])
+    db = Database(server.rsplit("/", 1)[0], args.database or f"newsroom_bench_{args.articles}")
     redis_port, site_port, rendered_port, floor_port = (free_port() for _ in range(4))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
@@ -475,7 +514,25 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
 
     slugs = db.value("SELECT slug FROM articles_article ORDER BY random() LIMIT 5000").split()
     (tmp / "articles.txt").write_text("".join(f"/articles/{s}/\n" for s in slugs))
+    (tmp / "slugs.txt").write_text("\n".join(slugs))
+    # The sampled stories' reader HTML, as the services would have prepared it when they
+    # were published (generate_corpus writes rows, not renderings); lists prepare theirs on
+    # their first (warm-up) request.
+    started = time.monotonic()
+    manage(env, "prepare_renderings", "--slugs-file", str(tmp / "slugs.txt"))
+    print(
+        f"Prepared the renderings of {len(slugs):,} sampled stories in "
+        f"{time.monotonic() - started:.0f} s"
+    )
     section = db.value("SELECT slug FROM articles_section ORDER BY position, id LIMIT 1")
+    author = db.value(
+        "SELECT a.slug FROM articles_author a JOIN articles_byline b ON b.author_id = a.id "
+        "GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1"
+    )
+    source = db.value(
+        "SELECT s.slug FROM articles_source s JOIN articles_attribution t ON t.source_id = s.id "
+        "GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT 1"
+    )
     counts = {
         "stories": db.value("SELECT count(*) FROM articles_article"),
         "blocks": db.value("SELECT count(*) FROM articles_block"),
@@ -512,6 +569,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             f"/search/?q={RARE_WORD}",
         ),
         Target("Corrections log", "rendered", rendered_port, "/corrections/"),
+        Target("Author page (most bylines)", "rendered", rendered_port, f"/authors/{author}/"),
+        Target("Source page (most quoted)", "rendered", rendered_port, f"/sources/{source}/"),
     ]
     drain_path = {"floor": "/", "site": "/robots.txt", "rendered": "/robots.txt"}
     for t in targets:
@@ -543,38 +602,49 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             drain(t.port, drain_path[t.server])
         print(f"  round {round_no + 1}/{args.rounds} done", flush=True)
 
+    print(f"One at a time: {args.sequential} requests per page...", flush=True)
+    for t in targets:
+        sequential(t, args.sequential)
+
     load_after = Path("/proc/loadavg").read_text().split()[:3]
     pg_version = db.value("SHOW server_version").split()[0]
-    print()
-    print(
+    report: list[str] = []
+    say = report.append
+    say(
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
         f"({platform.machine()}); PostgreSQL {pg_version}, Python {platform.python_version()}, "
         "gunicorn with 2 sync workers per server."
     )
-    print(
+    say(
         f"Load average (1/5/15 min) before: {' '.join(load_before)}; after: {' '.join(load_after)}."
     )
-    print(
+    say(
         f"Corpus: {int(counts['stories']):,} stories, {int(counts['blocks']):,} blocks, "
         f"{int(counts['notes']):,} correction notes; “{COMMON_WORD}” in "
         f"{int(counts[COMMON_WORD]):,} stories, “{RARE_WORD}” in {int(counts[RARE_WORD]):,}."
     )
-    print(
+    say(
         f"Client: {client}, {args.connections} connections, {args.rounds} interleaved rounds; "
         "seconds per slice, in table order: " + ", ".join(str(t.slice_s) for t in targets) + "."
     )
-    print()
-    print(table(targets))
-    print()
-    print("Resident memory after the run (VmRSS):")
+    say("")
+    say(table(targets))
+    say("")
+    say("Resident memory after the run (VmRSS):")
     for name, proc in servers.items():
         workers = workers_of(proc.pid)
         sizes = ", ".join(f"{rss_mb(pid) or 0:.0f} MB" for pid in workers)
-        print(f"  {name:8} master {rss_mb(proc.pid) or 0:.0f} MB; workers: {sizes}")
+        say(f"  {name:8} master {rss_mb(proc.pid) or 0:.0f} MB; workers: {sizes}")
     log.close()
     errors = [line for line in (tmp / "gunicorn.log").read_text().splitlines() if "Error" in line]
     if errors:
-        print(f"The servers logged {len(errors)} error lines, e.g.: {errors[0][:200]}")
+        say(f"The servers logged {len(errors)} error lines, e.g.: {errors[0][:200]}")
+    text = "\n".join(report) + "\n"
+    print()
+    print(text, end="")
+    if args.save:
+        args.save.write_text(text, encoding="utf-8")
+        print(f"(also written to {args.save})")
 
 
 if __name__ == "__main__":

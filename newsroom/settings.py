@@ -104,6 +104,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early: a stored page for an anonymous reader is answered here, before sessions, auth
+    # or URL resolving, and stored with the headers the middleware below set
+    # (articles.caching).
+    "articles.caching.ReaderCacheMiddleware",
     # Every page's Permissions-Policy and Content-Security-Policy, error pages included.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,8 +124,6 @@ MIDDLEWARE = [
     "newsroom.outage.DatabaseOutageMiddleware",
     # Turns a login that django-axes locked into the lockout page (editors.security).
     "axes.middleware.AxesMiddleware",
-    # Last: it needs request.user, and a page it serves passes every middleware above.
-    "articles.caching.ReaderCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -187,6 +189,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         },
     }
+# - "local": this process's memory, for what is the same on every request and changes
+#   only with a key (the site's header and footer, see articles.context_processors.Chrome).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "newsroom-local",
+    "TIMEOUT": 86400,
+}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "newsroom.cache"
 

@@ -105,7 +105,7 @@ def own_redis(tmp_path, settings):
             "SOCKET_TIMEOUT": 0.2,
         },
     }
-    with override_settings(CACHES={"default": backend, "shared": backend}):
+    with override_settings(CACHES={**settings.CACHES, "default": backend, "shared": backend}):
         caching._pending_bump.clear()
         caching._down_until = 0.0
         yield server

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles import body, fields
+from articles import body, fields, rendering
 from articles.exceptions import EditorialPermissionDenied
 from articles.models import (
     Article,
@@ -90,10 +90,16 @@ def _event(
         data=data or {},
     )
     article_id = article.pk
+    if public:
+        # In this transaction: the prepared page cannot outlive the change it misses
+        # (article_changed re-prepares it once the change commits).
+        rendering.mark_stale([article_id])
+    # Robust: the change committed and is reported as done whatever a listener does.
     transaction.on_commit(
         lambda: article_changed.send(
             sender=Article, article_id=article_id, action=action, public=public
-        )
+        ),
+        robust=True,
     )
     return event
 

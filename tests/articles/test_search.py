@@ -17,12 +17,16 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as search_module
 from articles import services
 from articles.models import Article, ArticleEvent, Revision
-from articles.search import index_article, search, snippet_html, with_snippets
+from articles.search import index_article, results, search, snippet_html
 from articles.services import BlockData, CorrectionChoice, NoteData
 from tests.factories import (
     ArticleFactory,
@@ -53,7 +57,10 @@ def indexed(factory=PublishedArticleFactory, **fields) -> Article:
 
 
 def found(query: str, **filters) -> list[str]:
-    return list(search(query, **filters).values_list("slug", flat=True))
+    """The slugs ``search`` ranks, best first."""
+    ids = search(query, **filters).ids
+    slugs = dict(Article.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    return [slugs[pk] for pk in ids]
 
 
 def ago(**delta) -> datetime:
@@ -180,24 +187,52 @@ class TestSearchPage:
         assert response.context["results"][-1].headline == "Otters seen again 24"
 
     def test_results_page_query_count_does_not_grow_with_results(
-        self, client, settings, django_assert_num_queries
+        self, client, settings, monkeypatch, django_assert_num_queries
     ):
-        """The results page costs the same number of queries for 2 results as for 10."""
+        """The results page costs the same number of queries for 5 matches as for 40, and
+        past the cap on ranked matches: nothing counts them all."""
         settings.NEWSROOM_PAGE_CACHE = False
+        monkeypatch.setattr(search_module, "NEWEST_MATCHES", 30)
         section = SectionFactory()
-        for n in range(2):
+        for n in range(5):
             indexed(headline=f"Otters seen again {n}", section=section, bylines=2)
-        client.get(SEARCH_URL, {"q": "otters"})  # warms the cached section navigation
-        # count, results (with sections), bylines with authors, sections for the filter;
-        # the navigation comes from the cache
-        with django_assert_num_queries(4):
+        # Warms the cached section navigation and prepares the teasers (articles.rendering).
+        client.get(SEARCH_URL, {"q": "otters"})
+        # the ranking (on PostgreSQL after the planner's two estimates, which here size no
+        # window: see TestPostgresRecentWindow), the page's stories with their prepared
+        # teasers and snippets, the sections for the filter; the navigation is cached
+        queries = 5 if connection.vendor == "postgresql" else 3
+        with django_assert_num_queries(queries):
             response = client.get(SEARCH_URL, {"q": "otters"})
-        assert len(response.context["results"]) == 2
-        for n in range(2, 10):
+        assert len(response.context["results"]) == 5
+        for n in range(5, 40):
             indexed(headline=f"Otters seen again {n}", section=section, bylines=2)
-        with django_assert_num_queries(4):
-            response = client.get(SEARCH_URL, {"q": "otters"})
+        for page in (1, 2):
+            client.get(SEARCH_URL, {"q": "otters", "page": page})
+            with django_assert_num_queries(queries):
+                response = client.get(SEARCH_URL, {"q": "otters", "page": page})
+            assert response.context["matches"].capped
         assert len(response.context["results"]) == 10
+
+    def test_result_is_the_prepared_teaser_with_the_snippet(self, client):
+        """Each result is the teaser lists show, with the matching passage where the teaser
+        template puts a snippet."""
+        article = indexed(
+            headline="Pool closes for repairs",
+            blocks=[("paragraph", "Inspectors found too much chlorine in the water.")],
+        )
+        response = client.get(SEARCH_URL, {"q": "chlorine"})
+        [result] = response.context["results"]
+        live = render_to_string(
+            "articles/includes/_teaser.html",
+            {
+                "article": Article.objects.with_list_data().get(pk=article.pk),
+                "level": 3,
+                "snippet": result.snippet_html,
+            },
+        )
+        assert " ".join(result.teaser_html.split()) == " ".join(live.split())
+        assert result.teaser_html in response.content.decode()
 
     @pytest.mark.parametrize("name", ["home", "section", "article", "author", "corrections"])
     def test_every_reader_page_has_the_header_search_box(self, client, name):
@@ -280,6 +315,30 @@ class TestFilters:
         )
         assert [a.slug for a in response.context["results"]] == [march.slug]
 
+    def test_dates_are_days_in_the_newsroom_time_zone(self, settings):
+        """A day runs midnight to midnight where the newsroom is, not in UTC."""
+        settings.TIME_ZONE = "America/New_York"
+        late_on_the_31st = indexed(
+            headline="Otters at night",
+            first_published_at=timezone.make_aware(datetime(2024, 3, 31, 23, 30)),
+        )
+        assert found("otters", date_to=date(2024, 3, 31)) == [late_on_the_31st.slug]
+        assert found("otters", date_from=date(2024, 4, 1)) == []
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"date_from": "0001-01-01"},
+            {"date_to": "9999-12-31"},
+            {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+        ],
+    )
+    def test_dates_at_the_ends_of_the_calendar(self, client, params):
+        """The first and last days a date field accepts filter without overflowing."""
+        article = indexed(headline="Otters return to the Mill River")
+        response = client.get(SEARCH_URL, {"q": "otters", **params})
+        assert [a.pk for a in response.context["results"]] == [article.pk]
+
     @pytest.mark.parametrize(
         "params",
         [
@@ -297,6 +356,112 @@ class TestFilters:
         assert 'aria-invalid="true"' in html
         assert "Check the search form above" in html
         assert response.context["results"] == []
+
+
+class TestNewestMatches:
+    """A query ranks only its ``NEWEST_MATCHES`` newest matches, and the page says so."""
+
+    @pytest.fixture(autouse=True)
+    def cap(self, monkeypatch):
+        monkeypatch.setattr(search_module, "NEWEST_MATCHES", 3)
+
+    def test_over_the_cap_the_page_says_more_than_and_ranks_the_newest(self, client):
+        """With more matches than the cap, the page claims no total: "more than" the cap,
+        the best of the newest that many, and the older matches are not among them."""
+        old_headline_match = indexed(headline="Otters everywhere", first_published_at=ago(days=9))
+        newest = [
+            indexed(
+                headline=f"Council meets {n}",
+                blocks=[("paragraph", "Someone mentioned otters.")],
+                first_published_at=ago(days=n),
+            )
+            for n in range(1, 5)
+        ]
+        response = client.get(SEARCH_URL, {"q": "otters"})
+        html = response.content.decode()
+        assert "More than 3 stories for “otters”" in html
+        assert "Showing the best matches among the newest 3." in html
+        assert [a.pk for a in response.context["results"]] == [a.pk for a in newest[:3]]
+        assert old_headline_match.slug not in html
+        matches = response.context["matches"]
+        assert matches.capped and len(matches) == 3
+
+    def test_at_the_cap_the_count_is_exact(self, client):
+        """As many matches as the cap is an exact count, not "more than"."""
+        for n in range(3):
+            indexed(headline=f"Otters seen again {n}", first_published_at=ago(days=n))
+        html = client.get(SEARCH_URL, {"q": "otters"}).content.decode()
+        assert "3 stories for “otters”" in html
+        assert "More than" not in html
+        assert "newest 3" not in html
+
+    def test_best_match_first_among_the_newest(self):
+        """Within the newest matches, a headline match ranks above newer body-only ones."""
+        body_only = [
+            indexed(
+                headline=f"Council meets {n}",
+                blocks=[("paragraph", "Someone mentioned otters.")],
+                first_published_at=ago(hours=n + 1),
+            )
+            for n in range(2)
+        ]
+        headline = indexed(headline="Otters are back", first_published_at=ago(days=2))
+        indexed(headline="Otters, older", first_published_at=ago(days=5))
+        assert found("otters") == [headline.slug, body_only[0].slug, body_only[1].slug]
+
+    def test_filters_apply_before_the_cap(self, client):
+        """A section or date filter picks from every match, not from the newest few: older
+        stories stay reachable, and are counted exactly."""
+        city = SectionFactory(name="City", slug="city")
+        sport = SectionFactory(name="Sport", slug="sport")
+        for n in range(4):
+            indexed(
+                headline=f"Otters at the match {n}", section=sport, first_published_at=ago(days=n)
+            )
+        in_city = [
+            indexed(
+                headline=f"Otters in town {n}", section=city, first_published_at=ago(days=10 + n)
+            )
+            for n in range(2)
+        ]
+        assert search("otters").capped
+        assert set(found("otters", section=city)) == {a.slug for a in in_city}
+        day = in_city[0].first_published_at.date()
+        assert found("otters", date_from=day, date_to=day) == [in_city[0].slug]
+        html = client.get(SEARCH_URL, {"q": "otters", "section": "city"}).content.decode()
+        assert "2 stories for “otters”" in html
+        assert "More than" not in html
+
+    def test_stories_readers_cannot_see_neither_show_nor_count(self, client):
+        """Drafts and unpublished stories, however new, take no place among the newest."""
+        for status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
+            for n in range(3):
+                indexed(headline=f"Otters, secretly {n}", status=status, first_published_at=None)
+        for n in range(3):
+            indexed(headline=f"Otters, withdrawn {n}", status=Article.Status.UNPUBLISHED)
+        indexed(
+            headline="Otters tomorrow",
+            first_published_at=timezone.now() + timezone.timedelta(hours=1),
+        )
+        public = [
+            indexed(headline=f"Otters seen {n}", first_published_at=ago(days=n + 1))
+            for n in range(2)
+        ]
+        response = client.get(SEARCH_URL, {"q": "otters"})
+        assert [a.pk for a in response.context["results"]] == [a.pk for a in public]
+        assert "2 stories for “otters”" in response.content.decode()
+
+    def test_pages_within_the_capped_set(self, client, monkeypatch):
+        """Numbered pages go through the ranked matches and stop at the cap."""
+        monkeypatch.setattr(search_module, "NEWEST_MATCHES", 25)
+        for n in range(30):
+            indexed(headline=f"Otters seen again {n}", first_published_at=ago(days=n))
+        response = client.get(SEARCH_URL, {"q": "otters", "page": 2})
+        assert len(response.context["results"]) == 5
+        assert response.context["results"][-1].headline == "Otters seen again 24"
+        assert "Page 2 of 2" in response.content.decode()
+        response = client.get(SEARCH_URL, {"q": "otters", "page": 3})
+        assert response.context["page"].number == 2
 
 
 class TestMatching:
@@ -326,7 +491,7 @@ class TestMatching:
         )
         indexed(headline="Otters seen in the shallows")
         assert found("Millbrook’s") == [millbrook.slug]
-        [result] = with_snippets(search("Millbrook’s"), "Millbrook’s")
+        [result] = results(search("Millbrook’s").ids, "Millbrook’s", RequestFactory().get("/"))
         assert result.snippet_html.count("<mark>") == 1
 
     def test_seed_story_is_found_after_load_demo(self, client, django_capture_on_commit_callbacks):
@@ -466,6 +631,28 @@ class TestPostgresFullText:
         html = client.get(SEARCH_URL, {"q": "vetoes"}).content.decode()
         assert "<mark>vetoed</mark>" in html
 
+    def test_snippet_escapes_what_the_headline_function_keeps(self, client):
+        """``ts_headline`` keeps ampersands and angle brackets that are not tags: they are
+        escaped on the page, and only the matches are marked."""
+        indexed(blocks=[("paragraph", "Fees rose 5 < 6 & the chlorine <b>bill</b> fell.")])
+        response = client.get(SEARCH_URL, {"q": "chlorine"})
+        [result] = response.context["results"]
+        assert "&lt; 6 &amp; the <mark>chlorine</mark>" in result.snippet_html
+        assert "<b>" not in result.snippet_html
+
+    def test_headlines_are_made_for_the_page_only(self, client, monkeypatch):
+        """Ranking never makes snippets; the one query that does covers the page's ids."""
+        monkeypatch.setattr(search_module, "NEWEST_MATCHES", 30)
+        for n in range(40):
+            indexed(headline=f"Otters seen again {n}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(SEARCH_URL, {"q": "otters"})
+        with_headlines = [q["sql"] for q in queries if "ts_headline" in q["sql"]]
+        assert len(with_headlines) == 1
+        assert "ts_rank" not in with_headlines[0]
+        [ranking] = [q["sql"] for q in queries if "ts_rank" in q["sql"]]
+        assert "LIMIT 31" in ranking
+
     def test_search_vector_has_a_gin_index(self):
         """The stored search vector is backed by a GIN index."""
         with connection.cursor() as cursor:
@@ -474,3 +661,59 @@ class TestPostgresFullText:
             )
             [(indexdef,)] = cursor.fetchall()
         assert "USING gin (search_vector)" in indexdef
+
+
+class TestPostgresRecentWindow:
+    """A word in many stories is looked for among the newest stories first; the answer is
+    the one searching every story gives."""
+
+    pytestmark = postgres_only
+
+    @pytest.fixture(autouse=True)
+    def cap(self, monkeypatch):
+        monkeypatch.setattr(search_module, "NEWEST_MATCHES", 3)
+        # A window for words in any share of stories, so a few dozen stories show it.
+        monkeypatch.setattr(search_module, "WINDOW_MAX_SHARE", 2)
+
+    @staticmethod
+    def analyze():
+        # The planner's statistics are what size the window; ANALYZE sees this test's rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article")
+
+    @staticmethod
+    def ranking_queries(queries) -> list[str]:
+        return [q["sql"] for q in queries if "ts_rank" in q["sql"]]
+
+    def test_a_common_word_is_ranked_from_the_newest_stories(self):
+        """With statistics saying most stories match, one ranking query over a window of
+        the newest stories finds the newest matches."""
+        stories = [
+            indexed(headline=f"Otters seen again {n}", first_published_at=ago(days=n))
+            for n in range(40)
+        ]
+        self.analyze()
+        with CaptureQueriesContext(connection) as queries:
+            matches = search("otters")
+        [ranking] = self.ranking_queries(queries)
+        assert '"first_published_at" >=' in ranking
+        assert matches.capped
+        assert matches.ids == [a.pk for a in stories[:3]]
+
+    def test_a_window_short_of_matches_searches_every_story(self, monkeypatch):
+        """When the newest stories hold fewer matches than the estimate promised, the
+        search goes on over every story: older matches are found and the cap is honest."""
+        old = [
+            indexed(headline=f"Otters long ago {n}", first_published_at=ago(days=100 + n))
+            for n in range(5)
+        ]
+        for n in range(40):
+            indexed(headline=f"Council meets {n}", first_published_at=ago(days=n))
+        self.analyze()
+        # Claim that every story matches, so the window is the newest eight.
+        monkeypatch.setattr(search_module, "_estimated_rows", lambda articles: 45)
+        with CaptureQueriesContext(connection) as queries:
+            matches = search("otters")
+        assert len(self.ranking_queries(queries)) == 2
+        assert matches.capped
+        assert matches.ids == [a.pk for a in old[:3]]

@@ -6,7 +6,7 @@ Every sitemap is parsed as XML with ``xml.etree.ElementTree``, namespaces checke
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -62,53 +62,114 @@ def hidden(db) -> list[Article]:
     ]
 
 
+def month_url(at: datetime) -> str:
+    return f"/sitemap-articles-{at:%Y-%m}.xml"
+
+
 class TestIndex:
     def test_index_lists_every_sitemap_with_absolute_urls(self, client):
-        """/sitemap.xml is a sitemap index naming the articles, sections, authors and pages."""
+        """/sitemap.xml is a sitemap index naming the sections, authors and pages sitemaps,
+        then one sitemap per month of stories, newest first; each is a urlset."""
         PublishedArticleFactory()
+        old = PublishedArticleFactory(first_published_at=datetime(2024, 1, 31, 23, 59, tzinfo=UTC))
 
         root = fetch_xml(client, reverse("articles:sitemap"))
 
         assert root.tag == f"{{{SITEMAP_NS}}}sitemapindex"
         listed = [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)]
-        assert listed == [
-            absolute(f"/sitemap-{name}.xml")
-            for name in ("articles", "sections", "authors", "pages")
+        assert listed[:3] == [
+            absolute(f"/sitemap-{name}.xml") for name in ("sections", "authors", "pages")
+        ]
+        assert listed[3:] == [
+            absolute(month_url(timezone.now() - timezone.timedelta(hours=1))),
+            absolute(month_url(old.first_published_at)),
         ]
         for url in listed:
             child = fetch_xml(client, url.removeprefix("http://testserver"))
             assert child.tag == f"{{{SITEMAP_NS}}}urlset"
 
-    def test_index_lastmod_is_the_newest_update(self, client):
-        """The articles entry in the index carries the newest story update."""
+    def test_months_without_indexable_stories_are_left_out(self, client, hidden):
+        """Only months holding an indexable story are listed; gaps and hidden stories are not."""
+        for month in (1, 3):
+            PublishedArticleFactory(first_published_at=datetime(2025, month, 10, tzinfo=UTC))
+        UnpublishedArticleFactory(first_published_at=datetime(2025, 2, 10, tzinfo=UTC))
+        ArticleFactory(first_published_at=datetime(2024, 12, 10, tzinfo=UTC))
+
+        root = fetch_xml(client, reverse("articles:sitemap"))
+
+        months = [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)][3:]
+        assert months == [
+            absolute("/sitemap-articles-2025-03.xml"),
+            absolute("/sitemap-articles-2025-01.xml"),
+        ]
+
+    def test_index_lastmod_of_sections_is_the_newest_update(self, client):
+        """The sections entry in the index carries the newest story update."""
         PublishedArticleFactory(**published_ago(days=3))
         newest = PublishedArticleFactory(**published_ago(hours=5))
 
         root = fetch_xml(client, reverse("articles:sitemap"))
 
         entry = root.find("sm:sitemap", NS)
-        assert entry.find("sm:loc", NS).text.endswith("/sitemap-articles.xml")
+        assert entry.find("sm:loc", NS).text.endswith("/sitemap-sections.xml")
         assert datetime.fromisoformat(entry.find("sm:lastmod", NS).text) == newest.updated_at
+
+    def test_index_cost_does_not_grow_with_the_archive(self, client, django_assert_num_queries):
+        """The index costs the same few queries for one month of stories as for thirty:
+        the sections (with their newest story), the newest and oldest story, and one
+        query that asks each month whether it holds a story."""
+        PublishedArticleFactory()
+        PublishedArticleFactory(first_published_at=datetime(2019, 6, 5, tzinfo=UTC))
+        with django_assert_num_queries(4):
+            fetch_xml(client, reverse("articles:sitemap"))
+        for month in range(30):
+            PublishedArticleFactory(
+                first_published_at=datetime(2020 + month // 12, month % 12 + 1, 5, tzinfo=UTC)
+            )
+        with django_assert_num_queries(4):
+            root = fetch_xml(client, reverse("articles:sitemap"))
+        assert len(root.findall("sm:sitemap", NS)) == 3 + 32
 
     def test_unknown_sitemap_is_404(self, client):
         """A sitemap section that doesn't exist is not found."""
         assert client.get("/sitemap-nothing.xml").status_code == 404
 
+    def test_the_old_article_sitemap_redirects_to_the_index(self, client):
+        """/sitemap-articles.xml (and its ?p=N pages) of old moves for good to the index."""
+        for url in ("/sitemap-articles.xml", "/sitemap-articles.xml?p=3"):
+            response = client.get(url)
+            assert response.status_code == 301
+            assert response["Location"] == reverse("articles:sitemap")
+
 
 class TestArticleSitemap:
     def test_lists_published_stories_with_lastmod_of_last_update(self, client):
-        """Each story is listed once; its lastmod is its last substantive update."""
+        """Each story is listed once, in its month; its lastmod is its last substantive
+        update."""
         article = PublishedArticleFactory(**published_ago(days=2))
         article.updated_at = timezone.now() - timezone.timedelta(hours=3)
         article.save(update_fields=["updated_at"])
 
-        root = fetch_xml(client, reverse("articles:sitemap_section", args=["articles"]))
+        root = fetch_xml(client, month_url(article.first_published_at))
 
         (url,) = root.findall("sm:url", NS)
         assert url.find("sm:loc", NS).text == absolute(article.get_absolute_url())
         lastmod = datetime.fromisoformat(url.find("sm:lastmod", NS).text)
         assert lastmod == article.updated_at
         assert lastmod.date() == article.updated_at.date()
+
+    def test_a_month_holds_its_own_stories_newest_first(self, client):
+        """A month's sitemap lists the stories first published in it (UTC), newest first."""
+        inside = [
+            PublishedArticleFactory(first_published_at=datetime(2025, 3, day, tzinfo=UTC))
+            for day in (1, 31)
+        ]
+        PublishedArticleFactory(first_published_at=datetime(2025, 2, 28, 23, 59, tzinfo=UTC))
+        PublishedArticleFactory(first_published_at=datetime(2025, 4, 1, tzinfo=UTC))
+
+        root = fetch_xml(client, "/sitemap-articles-2025-03.xml")
+
+        assert locations(root) == [absolute(a.get_absolute_url()) for a in inside[::-1]]
 
     def test_hidden_and_retracted_stories_are_not_listed(self, client, hidden):
         """Drafts, scheduled, unpublished and noindex (retracted) stories stay out."""
@@ -117,16 +178,25 @@ class TestArticleSitemap:
         retracted = PublishedArticleFactory()
         services.article_retract(article=retracted, actor=editor, comment="We got it wrong.")
 
-        root = fetch_xml(client, reverse("articles:sitemap_section", args=["articles"]))
+        root = fetch_xml(client, month_url(visible.first_published_at))
 
         assert locations(root) == [absolute(visible.get_absolute_url())]
 
+    @pytest.mark.parametrize("month", ["2019-05", "2099-01"])
+    def test_a_month_without_stories_is_404(self, client, month):
+        """A month with nothing indexable in it is not found, nor are malformed months."""
+        PublishedArticleFactory()
+        assert client.get(f"/sitemap-articles-{month}.xml").status_code == 404
+        assert client.get("/sitemap-articles-2025-13.xml").status_code == 404
+
     def test_costs_two_queries(self, client, django_assert_num_queries):
-        """The article sitemap costs a count and a page of stories, however many there are."""
+        """A month's sitemap costs a count of that month and its stories, however many there
+        are in the archive."""
         for hours in range(5):
-            PublishedArticleFactory(**published_ago(hours=hours + 1))
+            PublishedArticleFactory(first_published_at=datetime(2025, 3, 3, hours, tzinfo=UTC))
+        PublishedArticleFactory.create_batch(3)
         with django_assert_num_queries(2):
-            root = fetch_xml(client, reverse("articles:sitemap_section", args=["articles"]))
+            root = fetch_xml(client, "/sitemap-articles-2025-03.xml")
         assert len(locations(root)) == 5
 
 

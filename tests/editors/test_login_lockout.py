@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.test import override_settings
@@ -193,7 +194,7 @@ def test_logging_in_works_while_the_cache_is_down(client, rita, omar):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
     }
-    with override_settings(CACHES={"default": down, "shared": down}):
+    with override_settings(CACHES={**django_settings.CACHES, "default": down, "shared": down}):
         for _ in range(10):
             attempt(client, "rita")
         assert attempt(client, "rita", PASSWORD).status_code == 429
