@@ -48,7 +48,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 ## bench: the reader site under load at BENCH_ARTICLES generated stories, on PostgreSQL
-## (database newsroom_bench on DATABASE_URL's server); BENCH_REUSE=1 keeps a database that
+## (database newsroom_bench_<N> on DATABASE_URL's server); BENCH_REUSE=1 keeps a database that
 ## already holds that many. See README, "Performance".
 BENCH_ARTICLES ?= 2000
 BENCH_REUSE ?= 0

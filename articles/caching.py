@@ -369,6 +369,8 @@ class ReaderCacheMiddleware:
             # Not our host: the middleware below answer it (a 400 with the site's headers).
             return self.get_response(request)
         generation, entry = generation_and_entry(key)
+        # What the page is rendered under; the navigation is kept per generation too.
+        request.content_generation = generation
         if entry is not None:
             response = self._from_entry(entry)
             # The stored time may predate the generation's (a half-written bump).

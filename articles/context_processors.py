@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 from functools import cached_property
 
@@ -11,21 +12,36 @@ from django.utils import timezone
 NAV_CACHE_KEY = "articles:nav-sections"
 
 
-def nav_sections() -> list[dict[str, str]]:
+def nav_sections(request: HttpRequest | None = None) -> list[dict[str, str]]:
     """Sections for the site navigation, cached because every page shows them.
 
-    ``articles.signals`` drops the cache whenever a section changes; it is the shared
-    cache, so every process sees the drop. When the cache is down, it is read from the
-    database each time.
+    A reader request already knows the content generation (the page cache read it, and any
+    change to a section bumps it): the list is kept in this process's memory under that
+    generation, so it costs no round trip. Otherwise it comes from the shared cache, which
+    ``articles.signals`` clears whenever a section changes, so every process sees the
+    change. When the cache is down, it is read from the database each time.
     """
+    generation = getattr(request, "content_generation", None)
+    if generation is not None:
+        local = caches["local"]
+        key = f"{NAV_CACHE_KEY}:{generation.number}"
+        sections = local.get(key)
+        if sections is None:
+            sections = _load_sections()
+            local.set(key, sections, 3600)
+        return sections
     cache = caches["shared"]
     sections = cache.get(NAV_CACHE_KEY)
     if sections is None:
-        from articles.models import Section
-
-        sections = [{"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.all()]
+        sections = _load_sections()
         cache.set(NAV_CACHE_KEY, sections, 3600)
     return sections
+
+
+def _load_sections() -> list[dict[str, str]]:
+    from articles.models import Section
+
+    return [{"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.all()]
 
 
 class Chrome:
@@ -39,7 +55,7 @@ class Chrome:
 
     @cached_property
     def key(self) -> str:
-        sections = nav_sections()
+        sections = nav_sections(self.request)
         urls = {"/", *(s["url"] for s in sections)}
         path = getattr(self.request, "path", "")
         current = path if path in urls else ""
@@ -50,6 +66,6 @@ class Chrome:
 def site(request: HttpRequest) -> dict:
     return {
         "site_name": settings.SITE_NAME,
-        "nav_sections": nav_sections,
+        "nav_sections": functools.partial(nav_sections, request),
         "chrome": Chrome(request),
     }

@@ -1,14 +1,16 @@
 """Benchmark: the reader site at a corpus size, against the floor of the same stack.
 
     make bench [BENCH_ARTICLES=2000] [BENCH_REUSE=1]
-    .venv/bin/python bench/run.py [--articles 2000] [--reuse] [--rounds 12] [--slice 1]
-                                  [--connections 8]
+    .venv/bin/python bench/run.py [--articles 2000] [--reuse] [--database NAME] [--rounds 12]
+                                  [--slice 1] [--connections 8] [--sequential 100] [--save F]
 
-1. The database ``newsroom_bench`` on DATABASE_URL's server (default
-   ``postgres://postgres@127.0.0.1:5432``) is dropped and made again: migrations,
-   ``generate_corpus --articles N`` (timed), the demo (``load_demo``, so the seed story is
-   there too). With ``--reuse`` (``BENCH_REUSE=1``) a database that already holds N
-   generated stories plus the demo's is kept as it is.
+1. The database ``newsroom_bench_<N>`` (``--database`` names another) on DATABASE_URL's
+   server (default ``postgres://postgres@127.0.0.1:5432``) is dropped and made again:
+   migrations, ``generate_corpus --articles N`` (timed), the demo (``load_demo``, so the seed
+   story is there too). With ``--reuse`` (``BENCH_REUSE=1``) a database that already holds N
+   generated stories plus the demo's is kept (and migrated). The renderings of the sampled
+   stories are prepared (``prepare_renderings``), as publishing through the services would
+   have done; lists prepare theirs on their warm-up request.
 2. Its own ``redis-server`` on a free loopback port is the cache, and three gunicorn servers
    run with 2 sync workers each, as production runs them (``DJANGO_DEBUG=0``, a generated
    secret key, ``DJANGO_ALLOWED_HOSTS=127.0.0.1``):
@@ -24,9 +26,11 @@
    from ``wrk`` (installed with apt-get when missing; else a Python client with threads).
    After each slice the server is drained (requests the client gave up on are finished)
    before the next target starts. Latencies are merged over all slices of a target.
-4. It prints a table (req/s, p50, p99, share of the floor's rate) and then every gunicorn
-   worker's resident memory (VmRSS). Whatever it started is stopped, Ctrl-C included; the
-   database stays, for ``--reuse``.
+4. Then every page gets ``--sequential`` requests one at a time (nothing else running): the
+   p95 a reader gets from an idle server, the figure to compare across sizes.
+5. It prints a table (req/s, p50, p99 under load, share of the floor's rate, sequential p95)
+   and every gunicorn worker's resident memory (VmRSS); ``--save FILE`` also writes it to a
+   file. Whatever it started is stopped, Ctrl-C included; the database stays, for ``--reuse``.
 
 Load goes to 127.0.0.1 only, and every loop is bounded.
 """

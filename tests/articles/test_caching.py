@@ -245,6 +245,25 @@ class TestInvalidation:
             if page in {"article", "corrections", "corrections feed"}:
                 assert "We misreported the size of the budget." in html, page
 
+    @pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "rendered"])
+    def test_a_renamed_or_new_section_is_in_every_pages_navigation(
+        self, client, settings, story, page_cache, django_capture_on_commit_callbacks
+    ):
+        """The navigation is kept per process and per content generation: renaming a
+        section, or adding one, shows in the header of the very next page, cached or not."""
+        settings.NEWSROOM_PAGE_CACHE = page_cache
+        urls = [reverse("articles:home"), story.get_absolute_url(), reverse("articles:corrections")]
+        _warm(client, urls)
+        section = story.section
+        with django_capture_on_commit_callbacks(execute=True):
+            section.name = "Town Hall"
+            section.save()
+            Section.objects.create(name="Weather", slug="weather", position=99)
+        for url in urls:
+            nav = _text(client, url).split('<nav class="section-nav"', 1)[1].split("</nav>")[0]
+            assert "Town Hall" in nav, url
+            assert ">Weather</a>" in nav, url
+
     def test_publishing_shows_the_story_on_its_pages(
         self, client, story, django_capture_on_commit_callbacks
     ):
