@@ -17,8 +17,11 @@ class ArticlesConfig(AppConfig):
 
         # Imported for their receivers, the prepared renderings before the page cache's
         # generation bumps (so the first page rendered after a change finds them ready).
-        from articles import caching, rendering  # noqa: F401
+        from articles import caching, rendering, surrogates  # noqa: F401
         from articles.renditions import connect as connect_renditions
+
+        # Front cache purges last: after the page cache's bump and the renderings.
+        surrogates.connect()
 
         # Lead and body images get cleaned and their renditions made after the save commits.
         connect_renditions()

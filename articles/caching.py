@@ -21,7 +21,8 @@ the corrections log, every feed and sitemap, search results, pages not written y
 page can ever be missed.
 
 Who is served from the cache: GET and HEAD requests to reader URLs (everything outside
-``private_prefixes()``: the desk, accounts, admin, shared previews, static and media files)
+``private_prefixes()``: the desk, accounts, admin, shared previews, the API, static and media
+files)
 from anonymous readers carrying no session or messages cookie and no ``Authorization``
 header. Anyone else bypasses it
 completely (no read, no write) and gets ``Cache-Control: private, no-cache``. Only 200, 301
@@ -40,10 +41,12 @@ alone for ``RETRY_AFTER_S``). A bump that could not be written is retried by the
 request of the same process, so a story published during an outage is not hidden behind
 pages stored before it. The ``newsroom.cache`` logger says so once per outage.
 
-``s-maxage`` lets a shared cache (CDN, proxy) keep a page that long without asking us, and
-our invalidation cannot reach it: behind a CDN, keep DJANGO_CACHE_S_MAXAGE short or purge
-the CDN from an ``article_changed`` receiver. Stored pages also expire after s-maxage, which
-bounds how long visibility that depends only on the clock could lag.
+``s-maxage`` lets a shared cache (CDN, proxy) keep a page that long without asking us.
+Public pages carry surrogate keys (``Surrogate-Key``, ``Cache-Tag``) and every write purges
+the keys it touches through ``articles.surrogates`` (after this module's bump), so a front
+cache that honours purges (``docker/varnish/default.vcl``) never serves a stale correction.
+Stored pages also expire after s-maxage, which bounds how long visibility that depends only
+on the clock could lag.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from taggit.models import Tag
 
+from articles import surrogates
 from articles.models import Author, Section, Source
 from articles.signals import article_changed
 
@@ -98,6 +102,9 @@ def private_prefixes() -> tuple[str, ...]:
         "/accounts/",
         "/admin/",
         "/preview/",
+        # The read API answers conditional requests itself, per story, and every request
+        # must count against its throttle; the page key knows nothing of content negotiation.
+        "/api/",
         "/" + settings.STATIC_URL.lstrip("/"),
         "/" + settings.MEDIA_URL.lstrip("/"),
     )
@@ -385,7 +392,7 @@ class ReaderCacheMiddleware:
             or _sets_state(request, response)
         ):
             return response
-        self._public_headers(response, generation)
+        self._public_headers(response, generation, surrogates.declared(request, response))
         if use_store and generation is not None and request.method == "GET":
             try:
                 shared_cache().set(
@@ -398,7 +405,12 @@ class ReaderCacheMiddleware:
         return self._conditional(request, response, generation)
 
     @staticmethod
-    def _public_headers(response: HttpResponse, generation: Generation | None) -> None:
+    def _public_headers(
+        response: HttpResponse, generation: Generation | None, keys: list[str]
+    ) -> None:
+        # The surrogate keys (``articles.surrogates``) are stored with the page, so a page
+        # served from this cache carries them too.
+        surrogates.set_headers(response, keys)
         patch_cache_control(
             response,
             public=True,

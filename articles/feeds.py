@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from articles import surrogates
 from articles.models import Article, Author, CorrectionNote, Section
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ SUMMARY_WORDS = 60
 
 class CorrectionsFeed(Feed):
     description_template = None
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        surrogates.tag(request, surrogates.CORRECTIONS)
+        return super().__call__(request, *args, **kwargs)
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: corrections"
@@ -114,15 +119,22 @@ class ArticleFeed(Feed):
     def articles(self, obj) -> ArticleQuerySet:
         return Article.objects.published()
 
-    def items(self, obj) -> ArticleQuerySet:
+    def surrogate_keys(self, obj) -> list[str]:
+        """The lists this feed follows (``articles.surrogates``): the latest stories."""
+        return [surrogates.HOME]
+
+    def items(self, obj) -> list[Article]:
         # The summary may fall back to body_text, which list querysets leave unloaded.
-        return (
+        items = list(
             self.articles(obj)
             .latest_first()
             .with_list_data()
             .defer(None)
             .defer("search_vector")[:ARTICLE_FEED_LENGTH]
         )
+        if self.request is not None:
+            surrogates.tag(self.request, *self.surrogate_keys(obj), *surrogates.articles(items))
+        return items
 
     def title(self, obj=None) -> str:
         return f"{settings.SITE_NAME}: latest stories"
@@ -179,6 +191,9 @@ class SectionFeed(ArticleFeed):
     def articles(self, section: Section) -> ArticleQuerySet:
         return section.articles.published()
 
+    def surrogate_keys(self, section: Section) -> list[str]:
+        return [surrogates.section(section.pk)]
+
     def title(self, section: Section) -> str:
         return f"{settings.SITE_NAME}: {section.name}"
 
@@ -197,6 +212,9 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, author: Author) -> ArticleQuerySet:
         return author.articles.published()
+
+    def surrogate_keys(self, author: Author) -> list[str]:
+        return [surrogates.author(author.pk)]
 
     def title(self, author: Author) -> str:
         return f"{settings.SITE_NAME}: stories by {author.display_name}"

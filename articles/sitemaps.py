@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from articles import surrogates
 from articles.models import Article, Author, Section
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ SITEMAPS: dict[str, type[Sitemap]] = {
 
 
 @require_safe
+@surrogates.keyed(surrogates.HOME)
 @x_robots_tag
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the sections, authors and pages sitemaps, then one per month of stories,
@@ -205,6 +207,7 @@ def month_sitemap_url(month: datetime) -> str:
 
 
 @require_safe
+@surrogates.keyed(surrogates.HOME)
 def article_month_sitemap(request: HttpRequest, year: str, month: str) -> HttpResponse:
     """One month's stories (``ArticleMonthSitemap``); a month without any is not found."""
     sitemap = ArticleMonthSitemap(datetime(int(year), int(month), 1, tzinfo=UTC))
@@ -217,6 +220,7 @@ def article_month_sitemap(request: HttpRequest, year: str, month: str) -> HttpRe
 
 
 @require_safe
+@surrogates.keyed(surrogates.HOME)
 @x_robots_tag
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap: stories first published in the last 48 hours, newest first."""
@@ -240,6 +244,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@surrogates.keyed(surrogates.HOME)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawl everything readers can read; skip the desk, admin, accounts and share previews."""
     return render(

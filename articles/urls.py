@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from articles import feeds, sitemaps, views
+from articles import feeds, sitemaps, surrogates, views
 
 app_name = "articles"
 
@@ -39,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        surrogates.keyed(surrogates.HOME)(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap_section",
     ),

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from taggit.models import Tag, TaggedItem
 
-from articles import rendering
+from articles import rendering, surrogates
 from articles.forms import SearchForm
 from articles.models import Article, Attribution, Author, CorrectionNote, Section, Source
 from articles.pagination import keyset_page, redirect_legacy_page
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     lead = articles[0] if articles and page.is_first else None
     latest = rendering.for_list(articles[1:] if lead else articles, "teaser_html", request)
     lead_html = rendering.for_list([lead], "lead_html", request)[0] if lead else ""
+    surrogates.tag(request, surrogates.HOME, *surrogates.articles(articles))
     return render(
         request, "articles/home.html", {"page": page, "lead": lead_html, "latest": latest}
     )
@@ -46,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     page, teasers = _teasers(request, section.articles.published(), "section_teaser_html")
+    surrogates.tag(request, surrogates.section(section.pk), *surrogates.articles(page.object_list))
     return render(
         request, "articles/section.html", {"section": section, "page": page, "teasers": teasers}
     )
@@ -58,6 +60,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     outcome = reader_outcome(article) if article is not None else None
     if outcome is None or outcome.status_code == 404:
         raise Http404("No such story.")
+    # Its section, authors, sources and tags print on the page through its rendering: a
+    # change to one of them purges the stories that show it (``surrogates.record_keys``).
+    surrogates.tag(request, surrogates.article(article.pk), surrogates.section(article.section_id))
     if outcome.gone:
         return render(
             request, "articles/gone.html", {"article": article, "outcome": outcome}, status=410
@@ -74,6 +79,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page, teasers = _teasers(request, author.articles.published(), "teaser_html")
+    surrogates.tag(request, surrogates.author(author.pk), *surrogates.articles(page.object_list))
     return render(
         request, "articles/author.html", {"author": author, "page": page, "teasers": teasers}
     )
@@ -90,6 +96,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if merged_into is None:
             raise Http404("No such source.")
+        surrogates.tag(request, surrogates.source(merged_into.pk))
         return redirect(merged_into, permanent=True)
     on_record = Attribution.objects.filter(article__in=Article.objects.published())
     attributions = on_record.filter(source=source).select_related("article")
@@ -108,6 +115,12 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         or on_record.filter(source__affiliation=source).exists()
     ):
         raise Http404("No such source.")
+    surrogates.tag(
+        request,
+        surrogates.source(source.pk),
+        surrogates.source(source.affiliation_id) if source.affiliation_id else None,
+        *surrogates.articles(page.object_list),
+    )
     return render(request, "articles/source.html", {"source": source, "page": page})
 
 
@@ -115,6 +128,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 def corrections(request: HttpRequest) -> HttpResponse:
     notes = CorrectionNote.objects.public().select_related("article")
     page = keyset_page(request, notes, per_page=50, keys=("-issued_at", "-pk"))
+    surrogates.tag(request, surrogates.CORRECTIONS, *surrogates.articles(page.object_list))
     return render(request, "articles/corrections.html", {"page": page})
 
 
@@ -133,6 +147,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     page, teasers = _teasers(request, stories, "teaser_html")
     if not page.object_list and (page.is_first or not stories.exists()):
         raise Http404("No such topic.")
+    surrogates.tag(request, surrogates.topic(tag.pk), *surrogates.articles(page.object_list))
     return render(request, "articles/tag.html", {"tag": tag, "page": page, "teasers": teasers})
 
 
@@ -157,6 +172,8 @@ def search(request: HttpRequest) -> HttpResponse:
             matches = search_articles(query, **filters)
             page = Paginator(matches.ids, PAGE_SIZE).get_page(request.GET.get("page"))
             results = search_results(page.object_list, query, request)
+    # Any published change may change what a search finds.
+    surrogates.tag(request, surrogates.SEARCH, *(surrogates.article(pk) for pk in page or ()))
     return render(
         request,
         "articles/search.html",

@@ -36,6 +36,7 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
   DJANGO_CSP_REPORT_ONLY  "1": browsers report Content-Security-Policy violations, nothing
                           is blocked (default 0: enforced). DJANGO_CSP_REPORT_URI: where to.
   DJANGO_DB_RETRY_AFTER   seconds a 503 during a database outage says to wait; default 30.
+  DJANGO_API_ANON_RATE    anonymous reads of the API per client address; default 120/min.
   DJANGO_LOG_LEVEL        default INFO.
 """
 
@@ -99,6 +100,9 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "articles",
     "editors",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -429,3 +433,43 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
+# --- Front cache purging (articles.surrogates) ---
+# Reader pages carry surrogate keys (Surrogate-Key, Cache-Tag); writes purge the keys they
+# touch through this purger (articles.purging): LoggingPurger logs them, HttpPurger sends
+# PURGE with an xkey header to each of DJANGO_PURGE_URLS (comma separated, e.g. Varnish).
+NEWSROOM_PURGER = os.environ.get("DJANGO_PURGER", "articles.purging.LoggingPurger")
+NEWSROOM_PURGE_URLS = env_list("DJANGO_PURGE_URLS")
+NEWSROOM_PURGE_TIMEOUT_S = float(os.environ.get("DJANGO_PURGE_TIMEOUT_S", "2"))
+
+# --- The read API (api/) ---
+# Django REST framework at /api/v1/ (api.urls); the OpenAPI 3 schema from drf-spectacular at
+# /api/v1/schema/. Everything it serves is public (what readers may read), so reading needs
+# no account; anonymous clients are throttled per address at DJANGO_API_ANON_RATE
+# ("count/period", period s, m, h or d; default 120/min), counted in the shared cache
+# (api.throttling). The API is outside the reader page cache (articles.caching): it answers
+# conditional requests itself, per story, and every request counts against the throttle.
+NEWSROOM_API_ANON_RATE = os.environ.get("DJANGO_API_ANON_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", NEWSROOM_API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"DJANGO_API_ANON_RATE looks like 120/min or 5000/d, not {NEWSROOM_API_ANON_RATE!r}."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonReadThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": NEWSROOM_API_ANON_RATE},
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} read API",
+    "DESCRIPTION": "Published stories for apps and syndication partners.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+}

@@ -51,6 +51,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("desk/", include("editors.urls")),
     path("preview/<str:token>/", shared_preview, name="preview"),
+    path("api/v1/", include("api.urls")),
     path("", include("articles.urls")),
 ]
 
