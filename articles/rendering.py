@@ -269,7 +269,7 @@ def _article_changed(*, article_id: int, public: bool = True, **kwargs) -> None:
 
 
 # What each plain record shows up in: the articles whose fragments print it.
-_SHOWN_IN = {
+SHOWN_IN = {
     Author: lambda pk: Q(bylines__author_id=pk),
     Source: lambda pk: Q(attributions__source_id=pk) | Q(attributions__source__affiliation_id=pk),
     Section: lambda pk: Q(section_id=pk),
@@ -287,7 +287,7 @@ _SHOWN_IN = {
 def _record_changed(sender, instance, created: bool = False, **kwargs) -> None:
     if created:
         return  # nothing shows a record that did not exist
-    mark_stale_now_and_after_commit(where=_SHOWN_IN[sender](instance.pk))
+    mark_stale_now_and_after_commit(where=SHOWN_IN[sender](instance.pk))
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.rendering.article_saved")

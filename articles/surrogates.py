@@ -22,7 +22,7 @@ already re-rendered:
 
 - ``article_changed`` (public only) purges ``article_keys`` plus ``ACTION_KEYS[action]``;
 - Author, Source and Tag saves purge the record's key and the stories that print it
-  (``articles.rendering._SHOWN_IN``, the same rule that marks their renderings stale);
+  (``articles.rendering.SHOWN_IN``, the same rule that marks their renderings stale);
 - a Section save purges ``all``: every page's navigation lists the sections;
 - an admin save (its log entry) purges the story it concerns, else ``all``.
 
@@ -197,12 +197,12 @@ def _has_public_notes(article_id: int) -> bool:
 
 def record_keys(model: type, pk: int) -> list[str]:
     """What an edit to a plain record purges: its key and the stories that print it."""
-    from articles.rendering import _SHOWN_IN
+    from articles.rendering import SHOWN_IN
 
     if model is Section:
         return [section(pk), ALL]  # every page's navigation lists the sections
     own = {Author: author, Source: source, Tag: topic}[model](pk)
-    shown = Article.objects.filter(_SHOWN_IN[model](pk)).order_by().values_list("pk", flat=True)
+    shown = Article.objects.filter(SHOWN_IN[model](pk)).order_by().values_list("pk", flat=True)
     keys = [own, *(article(a) for a in shown.distinct()[: MAX_KEYS + 1])]
     if model is Source:
         # People of an organisation name it on their pages.

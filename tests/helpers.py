@@ -53,3 +53,18 @@ def published_ago(**delta) -> dict:
 def edit_url(article: Article) -> str:
     """The desk editor's page for ``article``."""
     return reverse("editors:article_edit", kwargs={"pk": article.pk})
+
+
+def correct_headline(article: Article, actor, *, headline: str, note: str) -> Article:
+    """Correct the headline with a public note, as the desk's correct form does."""
+    from articles import services
+    from articles.services import CorrectionChoice, NoteData
+    from tests.factories import article_changes
+
+    return services.article_correct(
+        article=article,
+        actor=actor,
+        changes=article_changes(article, headline=headline),
+        base_revision=services.latest_revision_number(article),
+        choice=CorrectionChoice(note=NoteData(kind="correction", text=note)),
+    )

@@ -28,15 +28,15 @@ from taggit.models import Tag
 from articles import purging, surrogates
 from articles.models import Article, Author, CorrectionNote, Section, Source
 from articles.purging import Purger
-from articles.services import CorrectionChoice, NoteData
+from articles.services import NoteData
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
     CorrectionNoteFactory,
     PublishedArticleFactory,
     SourceFactory,
-    article_changes,
 )
+from tests.helpers import correct_headline
 
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "docker" / "varnish" / "default.vcl"
@@ -224,18 +224,7 @@ class TestHeaders:
 
 
 def _correct(article: Article, actor, *, headline: str) -> Article:
-    """Correct the headline with a public note, as the desk's correct form does."""
-    from articles import services
-
-    return services.article_correct(
-        article=article,
-        actor=actor,
-        changes=article_changes(article, headline=headline),
-        base_revision=services.latest_revision_number(article),
-        choice=CorrectionChoice(
-            note=NoteData(kind="correction", text="We misreported the budget.")
-        ),
-    )
+    return correct_headline(article, actor, headline=headline, note="We misreported the budget.")
 
 
 @pytest.mark.django_db

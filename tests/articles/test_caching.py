@@ -25,7 +25,6 @@ from django_redis.cache import RedisCache
 
 from articles import caching, services
 from articles.models import Article, Section
-from articles.services import CorrectionChoice, NoteData
 from tests.articles import test_admin  # its page_data() fills an admin form
 from tests.factories import (
     ArticleFactory,
@@ -35,6 +34,7 @@ from tests.factories import (
     SourceFactory,
     article_changes,
 )
+from tests.helpers import correct_headline
 
 pytestmark = pytest.mark.django_db
 
@@ -545,15 +545,8 @@ class TestRedis:
 
 
 def _correct(article: Article, actor, *, headline: str) -> Article:
-    """Correct the headline with a public note, as the desk's correct form does."""
-    return services.article_correct(
-        article=article,
-        actor=actor,
-        changes=article_changes(article, headline=headline),
-        base_revision=services.latest_revision_number(article),
-        choice=CorrectionChoice(
-            note=NoteData(kind="correction", text="We misreported the size of the budget.")
-        ),
+    return correct_headline(
+        article, actor, headline=headline, note="We misreported the size of the budget."
     )
 
 
