@@ -14,9 +14,10 @@ The manifest is what says "done": ``process`` does nothing for an image that has
 re-saving an article never re-encodes anything. Before writing it, ``process`` rewrites the
 original once without metadata and upright (``articles.images.clean_original``).
 
-The work runs after the saving transaction commits (a ``post_save`` receiver schedules it
-with ``transaction.on_commit``): uploads are validated before that, a rolled-back save makes
-no renditions, and page renders never touch an image. The ``{% picture %}`` tag reads the
+The work is a background job (``articles.tasks.make_renditions``), sent once the saving
+transaction commits (a ``post_save`` receiver enqueues it): the upload's request returns
+before the renditions exist, uploads are validated before that, a rolled-back save makes no
+renditions, and page renders never touch an image. The ``{% picture %}`` tag reads the
 manifest through the cache and falls back to the original when there is none yet;
 ``manage.py make_renditions`` fills in any that are missing.
 
@@ -33,19 +34,18 @@ import logging
 import os
 import stat
 import uuid
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
-from django.db import transaction
 from django.db.models.signals import post_save
 from PIL import Image, ImageCms
 
 from articles import caching
 from articles.images import clean_original, is_animated, open_checked, upright
+from newsroom import jobs
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
@@ -312,12 +312,15 @@ def process_quietly(name: str) -> Manifest | None:
 
 
 def schedule(file: FieldFile | None) -> None:
-    """Make renditions for ``file`` once the current transaction commits, if it needs them."""
+    """Make renditions for ``file`` in the background once the current transaction commits,
+    if it needs them (``articles.tasks.make_renditions``)."""
     if not file or not file.name:
         return
     if manifest_for(file.name) is not None:
         return
-    transaction.on_commit(partial(process_quietly, file.name))
+    from articles.tasks import make_renditions
+
+    jobs.enqueue(make_renditions, file.name)
 
 
 def _image_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import body
 from articles.models import Article, Block
+from newsroom import jobs
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -141,13 +142,16 @@ def index_article(article_id: int) -> None:
 
 
 def reindex_on_change(sender, *, article_id: int, public: bool = True, **kwargs) -> None:
-    """``article_changed`` receiver: every change readers could see leaves the index current.
+    """``article_changed`` receiver (after commit): every change readers could see leaves
+    the index current, through a background job (``articles.tasks.index_article``).
 
     Only stories readers can read are searched, and every move into or out of that state is
     a public change, so a draft's edits need no reindexing until it is published.
     """
     if public:
-        index_article(article_id)
+        from articles.tasks import index_article as index_job
+
+        jobs.send(index_job, (article_id,))
 
 
 @dataclass(frozen=True)

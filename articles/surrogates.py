@@ -26,8 +26,8 @@ already re-rendered:
 - a Section save purges ``all``: every page's navigation lists the sections;
 - an admin save (its log entry) purges the story it concerns, else ``all``.
 
-Purges go through the purger ``NEWSROOM_PURGER`` names (``articles.purging``), after the
-write commits, and never fail the write.
+Purges go through the purger ``NEWSROOM_PURGER`` names (``articles.purging``), as a background
+job (``articles.tasks.purge``) sent after the write commits; they never fail the write.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from articles.models import (
     Source,
 )
 from articles.signals import article_changed
+from newsroom import jobs
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -211,8 +212,18 @@ def record_keys(model: type, pk: int) -> list[str]:
     return keys
 
 
+def purge_later(keys: Iterable[str]) -> None:
+    """Purge ``keys`` in the background (``articles.tasks.purge``); callers are past the
+    commit. Never raises."""
+    from articles.tasks import purge as purge_job
+
+    keys = list(dict.fromkeys(k for k in keys if k))
+    if keys:
+        jobs.send(purge_job, (keys,))
+
+
 def purge(keys: Iterable[str]) -> None:
-    """Purge ``keys`` now (callers are already past the commit). Never raises."""
+    """Purge ``keys`` now (the purge job). Never raises."""
     keys = list(dict.fromkeys(k for k in keys if k))
     if not keys:
         return
@@ -226,7 +237,7 @@ def purge(keys: Iterable[str]) -> None:
 
 def purge_on_commit(keys: Iterable[str]) -> None:
     keys = list(keys)
-    transaction.on_commit(lambda: purge(keys), robust=True)
+    transaction.on_commit(lambda: purge_later(keys), robust=True)
 
 
 # --- The receivers -----------------------------------------------------------------------
@@ -246,7 +257,7 @@ def _or_all(compute, *args) -> list[str]:
 def _article_changed(*, article_id: int, action: str = "", public: bool = True, **kwargs) -> None:
     # Sent after commit, after the page cache's own invalidation (connected earlier).
     if public:
-        purge(_or_all(action_keys, article_id, action))
+        purge_later(_or_all(action_keys, article_id, action))
 
 
 def _record_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:

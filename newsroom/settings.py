@@ -473,3 +473,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
 }
+
+# --- Background jobs (newsroom.celery, newsroom.jobs) ---
+# Celery with Redis as the broker: DJANGO_CELERY_BROKER_URL (e.g. redis://redis:6379/1).
+# Unset (make run, the tests): every job runs in the process that asked for it, right
+# after its transaction commits, and `manage.py run_periodic` runs the periodic jobs.
+CELERY_BROKER_URL = os.environ.get("DJANGO_CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A job is acknowledged when it is done: a worker that dies half way hands it back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down costs a request one short try, then newsroom.jobs stops asking.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# The periodic jobs, for `celery beat` and for `manage.py run_periodic` alike.
+CELERY_BEAT_SCHEDULE = {
+    "publish-due": {"task": "articles.tasks.publish_due", "schedule": 30.0},
+}

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -755,22 +756,27 @@ def test_the_vcl_compiles_apart_from_xkey(tmp_path):
 
 
 def test_compose_puts_varnish_before_web_and_wires_purging():
-    """The VCL names the web and scheduler services' fixed addresses (its backend, who may
-    purge), and both send their purges to Varnish. (.ci/run checks the whole file with
-    ``docker-compose config``.)"""
-    compose = (ROOT / "docker-compose.yml").read_text()
-    services = dict(re.findall(r"(?m)^  (\w+):\n((?:(?:    .*)?\n)+)", compose))
-    varnish, web, scheduler = services["varnish"], services["web"], services["scheduler"]
-    assert re.search(r"image: varnish:7", varnish)
-    assert "./docker/varnish/default.vcl:/etc/varnish/default.vcl:ro" in varnish
-    assert re.search(r'- "\$\{NEWSROOM_HTTP_PORT:-80\}:80"', varnish)
-    assert "ports:" not in web  # readers reach the site through the front cache
+    """The VCL names the web and worker services' fixed addresses (its backend, who may
+    purge), and both send their purges to Varnish; the worker and the scheduler run the job
+    engine on the Redis broker. (.ci/run checks the whole file with ``docker-compose
+    config``.)"""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    varnish, web, worker = services["varnish"], services["web"], services["worker"]
+    assert varnish["image"].startswith("varnish:7")
+    assert "./docker/varnish/default.vcl:/etc/varnish/default.vcl:ro" in varnish["volumes"]
+    assert "${NEWSROOM_HTTP_PORT:-80}:80" in varnish["ports"]
+    assert "ports" not in web  # readers reach the site through the front cache
     vcl = VCL.read_text()
     acl = vcl.split("acl purgers", 1)[1].split("}", 1)[0]
-    for service in (web, scheduler):
-        assert "DJANGO_PURGER: articles.purging.HttpPurger" in service
-        assert "DJANGO_PURGE_URLS: http://varnish/" in service
-        address = re.search(r"ipv4_address: ([0-9.]+)", service).group(1)
+    for service in (web, worker):
+        assert service["environment"]["DJANGO_PURGER"] == "articles.purging.HttpPurger"
+        assert service["environment"]["DJANGO_PURGE_URLS"] == "http://varnish/"
+        address = service["networks"]["default"]["ipv4_address"]
         assert f'"{address}";' in acl
-    web_address = re.search(r"ipv4_address: ([0-9.]+)", web).group(1)
+    web_address = web["networks"]["default"]["ipv4_address"]
     assert f'.host = "{web_address}";' in vcl
+    assert worker["command"][:4] == ["celery", "-A", "newsroom", "worker"]
+    assert services["scheduler"]["command"][:4] == ["celery", "-A", "newsroom", "beat"]
+    for name in ("web", "worker", "scheduler"):
+        broker = services[name]["environment"]["DJANGO_CELERY_BROKER_URL"]
+        assert broker.startswith("redis://redis:6379/")

@@ -20,7 +20,7 @@ backend web {
     .first_byte_timeout = 60s;
 }
 
-# Who may purge: the web and scheduler services (the processes that write), and this host.
+# Who may purge: the web and worker services (the processes that write), and this host.
 # Not the network's gateway (172.30.90.1), which is what a client of the published port looks
 # like from in here.
 acl purgers {
