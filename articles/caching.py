@@ -330,10 +330,11 @@ def _sets_state(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _anonymous(request: HttpRequest) -> bool:
+def is_anonymous_request(request: HttpRequest) -> bool:
     """Whether the request comes from an anonymous reader, from its headers alone: no
     session or messages cookie (so no session is loaded) and no credentials (an API token,
-    a user the front server authenticated)."""
+    a user the front server authenticated). The same rule decides which requests may read
+    from a database replica (``newsroom.replicas``)."""
     cookies = request.COOKIES
     return not (
         settings.SESSION_COOKIE_NAME in cookies
@@ -350,7 +351,7 @@ class ReaderCacheMiddleware:
     other middleware and the URL resolver, and a page it stores carries the headers they
     set (CSP, Permissions-Policy, X-Frame-Options...), which are the same for every
     anonymous reader. Whether a request is anonymous is read from its cookies and headers
-    (``_anonymous``), since no session is loaded yet. ``NEWSROOM_PAGE_CACHE = False``
+    (``is_anonymous_request``), since no session is loaded yet. ``NEWSROOM_PAGE_CACHE = False``
     turns off the server-side store (the headers stay), which query-count tests and the
     benchmark's "rendered" server use to measure the views themselves.
     """
@@ -361,7 +362,7 @@ class ReaderCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or not is_reader_path(request.path_info):
             return self.get_response(request)
-        if not _anonymous(request):
+        if not is_anonymous_request(request):
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ("Cookie",))

@@ -215,6 +215,7 @@ MANAGED: dict[str, str] = {
     "comments": "services.comment_create",
     "events": "services (the audit trail)",
     "preview_links": "services: preview links",
+    "webhook_deliveries": "webhooks.events.record (from the audit trail, services._event)",
 }
 
 FORM_FIELDS: tuple[str, ...] = tuple(s.name for s in SPEC if s.form)

@@ -38,6 +38,8 @@ HEADLINE_LIMIT = 120
 
 STAFF_AUTHOR_SLUG = "staff"
 STAFF_AUTHOR_NAME = "Newsroom Staff"
+#: The first revision's message, by which the desk tells an import from other saves.
+IMPORT_MESSAGE = "Imported from plain text"
 
 
 def _words(text: str) -> list[str]:
@@ -876,6 +878,13 @@ def _staff_author() -> Author:
     return author
 
 
+def _default_author(actor: AbstractBaseUser | None) -> Author:
+    """A story imported without bylines: under the importing person's own byline (a reporter
+    may byline only themselves), else under the shared staff author."""
+    own = Author.objects.filter(user_id=actor.pk).first() if actor is not None else None
+    return own or _staff_author()
+
+
 def _one_line(exc: ValidationError) -> str:
     return " ".join(" ".join(exc.messages).split())
 
@@ -899,10 +908,11 @@ def import_story(
     """Parse ``text`` and save it as an article with its notes; publish it if asked.
 
     Bylines are ``Author`` rows or display names (found case-insensitively, or created with a
-    unique slug); with none, the story goes out under the shared "Newsroom Staff" author, so
-    an import can always be published. Notes are issued at the publication time and written
-    before ``article_publish``, which publishes pending notes with the story, so a published
-    import shows its notes at once.
+    unique slug); with none, the story goes out under the importing actor's own author
+    profile, or else the shared "Newsroom Staff" author, so an import can always be
+    published. Notes are issued at the publication time and written before
+    ``article_publish``, which publishes pending notes with the story, so a published import
+    shows its notes at once.
 
     Everything happens in one transaction: on any error nothing is saved, not even a new
     author. Raises ``StoryImportError`` for bad input (a story over the byte limit, or past
@@ -914,7 +924,7 @@ def import_story(
     when = published_at or timezone.now()
     try:
         with transaction.atomic():
-            authors = [_resolve_author(b) for b in bylines] or [_staff_author()]
+            authors = [_resolve_author(b) for b in bylines] or [_default_author(actor)]
             article = services.article_create(
                 actor=actor,
                 section=section,
@@ -927,7 +937,7 @@ def import_story(
                 kind=kind,
                 credit_line=credit_line,
                 tags=tags,
-                message="Imported from plain text",
+                message=IMPORT_MESSAGE,
             )
             for note in story.notes:
                 services.correction_note_create(

@@ -209,6 +209,12 @@ class Article(models.Model):
                 condition=models.Q(status__in=["published", "retracted"]),
                 name="article_readable_section",
             ),
+            # The desk's list, newest change first and paged by key
+            # (``articles.selectors.DESK_LIST_KEYS``): all of it, one status, one section.
+            # Its headline search has a trigram index too, PostgreSQL only (migration 0010).
+            models.Index(fields=["-modified_at", "-id"], name="article_desk_latest"),
+            models.Index(fields=["status", "-modified_at", "-id"], name="article_desk_status"),
+            models.Index(fields=["section", "-modified_at", "-id"], name="article_desk_section"),
         ]
         permissions = [
             ("use_desk", "Can use the newsroom desk"),

@@ -12,9 +12,11 @@ The position is the query parameter ``before`` (the rows after it in list order:
 ``after`` (the rows before it: newer), holding each key's value of the row the reader came
 from, joined by ``_``: ``?before=20261130T100000.123456Z_1234`` is "older than the story
 first published at 10:00:00.123456 UTC on 30 November 2026, with id 1234 breaking the tie".
-Nothing in it needs escaping in a URL, and it is read strictly: anything else is the site's
-400 page, never a 500 or a silently different list. Keys must never be NULL for the rows
-listed (``first_published_at`` is set on every story readers can see).
+A text key (an alphabetical list's ``Lower("name")``, annotated on the queryset) is its
+UTF-8 in base64 with ``-`` and ``.`` for ``+`` and ``/`` and no padding. Nothing in it needs
+escaping in a URL, and it is read strictly: anything else is the site's 400 page, never a
+500 or a silently different list. Keys must never be NULL for the rows listed
+(``first_published_at`` is set on every story readers can see).
 
 Old links with ``?page=N`` (from when lists counted) redirect permanently to the list without
 it: ``redirect_legacy_page`` on the view.
@@ -22,6 +24,8 @@ it: ``redirect_legacy_page`` on the view.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +52,8 @@ TIMESTAMP_FORMAT = "%Y%m%dT%H%M%S.%fZ"
 _TIMESTAMP = re.compile(r"[0-9]{8}T[0-9]{6}\.[0-9]{6}Z")
 _INTEGER = re.compile(r"0|[1-9][0-9]{0,18}")
 _MAX_INTEGER = 2**63 - 1
+_TEXT = re.compile(r"[A-Za-z0-9.\-]{0,2000}")
+_TEXT_ALTCHARS = b"-."
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,22 @@ class _Key:
     field: models.Field
 
     @classmethod
-    def parse(cls, model: type[Model], key: str) -> _Key:
+    def parse(cls, queryset: QuerySet, key: str) -> _Key:
         path = key.removeprefix("-")
-        field = _resolve(model, path)
+        annotation = queryset.query.annotations.get(path)
+        if annotation is not None:
+            field = annotation.output_field
+        else:
+            field = _resolve(queryset.model, path)
         if isinstance(field, models.ForeignKey):
             field = field.target_field
-        if not isinstance(field, (models.DateTimeField, models.IntegerField, models.AutoField)):
-            raise ImproperlyConfigured(f"Keyset key {key!r} is neither a timestamp nor a number.")
+        if not isinstance(
+            field,
+            (models.DateTimeField, models.IntegerField, models.AutoField, models.CharField),
+        ):
+            raise ImproperlyConfigured(
+                f"Keyset key {key!r} is neither a timestamp, a number nor text."
+            )
         return cls(path=path, descending=key.startswith("-"), field=field)
 
     @property
@@ -117,6 +132,8 @@ class _Key:
     def encode(self, value: Any) -> str:
         if isinstance(self.field, models.DateTimeField):
             return value.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+        if isinstance(self.field, models.CharField):
+            return _encode_text(value)
         return str(int(value))
 
     def decode(self, text: str) -> Any:
@@ -125,9 +142,31 @@ class _Key:
             if not _TIMESTAMP.fullmatch(text):
                 raise ValueError(text)
             return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+        if isinstance(self.field, models.CharField):
+            return _decode_text(text)
         if not _INTEGER.fullmatch(text) or int(text) > _MAX_INTEGER:
             raise ValueError(text)
         return int(text)
+
+
+def _encode_text(value: str) -> str:
+    return base64.b64encode(value.encode(), altchars=_TEXT_ALTCHARS).decode().rstrip("=")
+
+
+def _decode_text(text: str) -> str:
+    """The text ``_encode_text`` wrote, and only that spelling of it (``ValueError`` for any
+    other: bad characters or length, stray bits, invalid UTF-8, a NUL)."""
+    if not _TEXT.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError(text)
+    try:
+        value = base64.b64decode(
+            text + "=" * (-len(text) % 4), altchars=_TEXT_ALTCHARS, validate=True
+        ).decode()
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError(text) from error
+    if "\x00" in value or _encode_text(value) != text:
+        raise ValueError(text)
+    return value
 
 
 def _resolve(model: type[Model], path: str) -> models.Field:
@@ -205,7 +244,7 @@ def keyset_page(
     more. (Going back to the top with "Newer stories" costs a second: the first page's.)
     A malformed ``before``/``after`` raises ``BadRequest`` (400).
     """
-    parsed = [_Key.parse(queryset.model, key) for key in keys]
+    parsed = [_Key.parse(queryset, key) for key in keys]
     before = _read_cursor(request, BEFORE, parsed)
     after = _read_cursor(request, AFTER, parsed)
     if before is not None and after is not None:

@@ -173,6 +173,10 @@ MOVES: dict[tuple[str, str], Move] = {
 # Moves a reporter makes on their own work; others need ``edit_any_article`` to make them.
 OWN_WORK_PERMISSIONS = {"articles.submit_article"}
 
+#: Who puts other people's bylines on a story or takes them off: editors. Everyone else
+#: bylines only themselves (``can_byline_others``); the services enforce it.
+BYLINE_OTHERS_PERMISSION = "articles.edit_any_article"
+
 
 def move(source: str, target: str) -> Move:
     return MOVES.get((source, target)) or MOVES[("*", target)]
@@ -233,6 +237,15 @@ def can_edit(user: AbstractBaseUser | None, article: Article) -> bool:
         and user.has_perm("articles.change_article")
         and is_own(user, article)
     )
+
+
+def can_byline_others(user: AbstractBaseUser | None) -> bool:
+    """Whether ``user`` may add or remove bylines other than their own (None is the system).
+
+    A reporter adds only their own author profile; the bylines an editor put on their story
+    stay as they are when the reporter saves it.
+    """
+    return user is None or user.has_perm(BYLINE_OTHERS_PERMISSION)
 
 
 def can_correct(user: AbstractBaseUser | None, article: Article) -> bool:

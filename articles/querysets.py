@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from articles.exceptions import ImmutableRecordError
@@ -25,11 +25,47 @@ LIST_FIELDS = ("pk", "slug", "status", "first_published_at", "section_id", "head
 # (``reader_outcome``), its title and description, what the 410 page says, and its
 # section (a surrogate key, ``articles.surrogates``).
 PAGE_FIELDS = ("pk", "slug", "status", "first_published_at", "headline", "dek", "section_id")
+# What the read API says of a correction note (``api.serializers``), for both the article
+# document and the corrections log.
+NOTE_API_FIELDS = (
+    "kind",
+    "text",
+    "paragraphs",
+    "before",
+    "after",
+    "issued_at",
+    "published_at",
+    "prominent",
+)
+# What the read API (``api.serializers``) and the ninjs document it versions by read of a
+# story, and of each source it attributes words to.
+API_FIELDS = (
+    *PAGE_FIELDS,
+    "kind",
+    "dateline",
+    "credit_line",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_alt",
+    "lead_image_credit",
+    "updated_at",
+    "created_at",
+    "note_anchors",
+)
+API_SOURCE_FIELDS = ("name", "slug", "kind", "role")
 
 
 def owned_q(user) -> Q:
-    """A user's own work: articles they started or carry a byline on."""
-    return Q(created_by=user) | Q(bylines__author__user=user)
+    """A user's own work: articles they started or carry a byline on.
+
+    The byline is an ``EXISTS``, not a join: a join repeats a story once per byline, and
+    the ``DISTINCT`` that undoes it makes PostgreSQL sort the whole archive before it can
+    return the first page of a reporter's desk list.
+    """
+    from articles.models import Byline
+
+    bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
+    return Q(created_by=user) | Q(Exists(bylined))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -48,7 +84,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("articles.edit_any_article") or user.has_perm("articles.copyedit_article"):
             return self.all()
-        return self.filter(owned_q(user) | published_q()).distinct()
+        return self.filter(owned_q(user) | published_q())
 
     def due(self, now=None) -> ArticleQuerySet:
         """Scheduled articles whose time has come."""
@@ -154,6 +190,76 @@ class ArticleQuerySet(models.QuerySet):
                 Prefetch(
                     "corrections",
                     queryset=CorrectionNote.objects.filter(published_at__isnull=False),
+                    to_attr="published_notes",
+                ),
+                "tags",
+            )
+        )
+
+    def changed_since(self, moment) -> ArticleQuerySet:
+        """Stories in which readers saw something change at or after ``moment``: exactly
+        those whose ninjs ``versioncreated`` (``articles.ninjs.version_created``) is not
+        earlier, so a partner that syncs by it misses nothing: first publication, a
+        substantive update, any revision (corrections and status moves make one), a note
+        published or withdrawn, an attribution added."""
+        from articles.models import Attribution, CorrectionNote, Revision
+
+        article = OuterRef("pk")
+        return self.filter(
+            Q(first_published_at__gte=moment)
+            | Q(updated_at__gte=moment)
+            | Exists(Revision.objects.filter(article=article, created_at__gte=moment))
+            | Exists(
+                CorrectionNote.objects.filter(article=article, published_at__isnull=False).filter(
+                    Q(published_at__gte=moment) | Q(withdrawn_at__gte=moment)
+                )
+            )
+            | Exists(Attribution.objects.filter(article=article, created_at__gte=moment))
+        )
+
+    def with_api_data(self) -> ArticleQuerySet:
+        """Everything the read API's article document and summaries read (``api.serializers``,
+        the ninjs ``version`` included), in six queries whatever the story's or the list's
+        size: the articles (with their sections, latest revision number and time), bylines
+        with authors, blocks, attributions with sources and their organisations, published
+        notes (withdrawn ones too: their withdrawal moved the version) and tags. Only the
+        columns those read are loaded."""
+        from articles.models import Attribution, Byline, CorrectionNote, Revision
+
+        latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+        return (
+            self.select_related("section")
+            .only(*API_FIELDS, "section__name", "section__slug")
+            .annotate(
+                latest_revision=Subquery(latest.values("number")[:1]),
+                revised_at=Subquery(latest.values("created_at")[:1]),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author").only(
+                        "article", "position", "author__display_name", "author__slug"
+                    ),
+                ),
+                "blocks",
+                Prefetch(
+                    "attributions",
+                    queryset=Attribution.objects.select_related("source__affiliation").only(
+                        "article",
+                        "kind",
+                        "text",
+                        "paragraph",
+                        "url",
+                        "created_at",
+                        *(f"source__{f}" for f in API_SOURCE_FIELDS),
+                        *(f"source__affiliation__{f}" for f in API_SOURCE_FIELDS),
+                    ),
+                ),
+                Prefetch(
+                    "corrections",
+                    queryset=CorrectionNote.objects.filter(published_at__isnull=False).only(
+                        "article", *NOTE_API_FIELDS, "withdrawn_at"
+                    ),
                     to_attr="published_notes",
                 ),
                 "tags",

@@ -159,10 +159,17 @@ class AuthorSitemap(Sitemap):
 
 
 class PageSitemap(Sitemap):
-    """The home page, the corrections log and the corrections policy."""
+    """The home page, the corrections log, the corrections policy and the A-to-Z indexes
+    of authors and sources."""
 
     def items(self) -> list[str]:
-        return ["articles:home", "articles:corrections", "articles:corrections_policy"]
+        return [
+            "articles:home",
+            "articles:corrections",
+            "articles:corrections_policy",
+            "articles:author_index",
+            "articles:source_index",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)

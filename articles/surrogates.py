@@ -12,7 +12,8 @@ page cache keep them (they are stored with the response headers). The keys:
 - ``section-<id>``, ``author-<id>``, ``source-<id>``, ``tag-<id>``: the record's own page
   and feeds, where a story can newly appear;
 - ``home`` (the home page, the latest feeds, sitemaps), ``corrections`` (the log and its
-  feeds), ``search`` (results pages), ``all`` (every page).
+  feeds), ``search`` (results pages), ``authors`` and ``sources`` (the A-to-Z indexes),
+  ``all`` (every page).
 
 Purging. A page carries the keys of every story it shows, so a write purges the keys of
 the story it changed (every page that showed it) plus those of the lists it may now
@@ -65,6 +66,10 @@ ALL = "all"
 HOME = "home"
 CORRECTIONS = "corrections"
 SEARCH = "search"
+# The A-to-Z indexes of authors and sources: any published story may add one to them or
+# change the newest story they show.
+AUTHORS = "authors"
+SOURCES = "sources"
 
 # More keys than this in one purge (an author with thousands of stories) purge ``all``.
 MAX_KEYS = 200
@@ -179,7 +184,7 @@ def article_keys(article_id: int) -> list[str]:
             content_type=ContentType.objects.get_for_model(Article), object_id=article_id
         ).values_list("tag_id", flat=True)
     ]
-    return [k for k in dict.fromkeys(keys) if k] + [HOME, SEARCH]
+    return [k for k in dict.fromkeys(keys) if k] + [HOME, SEARCH, AUTHORS, SOURCES]
 
 
 def action_keys(article_id: int, action: str) -> list[str]:
@@ -305,7 +310,7 @@ def admin_keys(entry: LogEntry) -> list[str]:
     if article_id is None:
         return [ALL]
     if entry.action_flag == DELETION and model is Article:
-        return [article(article_id), HOME, SEARCH, CORRECTIONS]
+        return [article(article_id), HOME, SEARCH, CORRECTIONS, AUTHORS, SOURCES]
     return [*article_keys(article_id), CORRECTIONS]
 
 

@@ -12,7 +12,9 @@ urlpatterns = [
     # Tag slugs keep accented letters (taggit slugifies with allow_unicode).
     path("topics/<str:slug>/", views.tag, name="tag"),
     path("articles/<slug:slug>/", views.article, name="article"),
+    path("authors/", views.author_index, name="author_index"),
     path("authors/<slug:slug>/", views.author, name="author"),
+    path("sources/", views.source_index, name="source_index"),
     path("sources/<slug:slug>/", views.source, name="source"),
     path("corrections/", views.corrections, name="corrections"),
     path("search/", views.search, name="search"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from taggit.models import Tag, TaggedItem
@@ -18,6 +20,11 @@ from articles.search import search as search_articles
 from articles.visibility import reader_outcome
 
 PAGE_SIZE = 20
+INDEX_PAGE_SIZE = 50
+#: An alphabetical index, case-insensitively: by the lowered name, the id breaking ties.
+BY_NAME = ("sort_name", "pk")
+# What an index shows of each row's newest story: its link, headline and date.
+_LATEST_FIELDS = ("pk", "slug", "headline", "first_published_at")
 
 
 def _teasers(request: HttpRequest, stories, fragment: str):
@@ -122,6 +129,62 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         *surrogates.articles(page.object_list),
     )
     return render(request, "articles/source.html", {"source": source, "page": page})
+
+
+def _with_latest_stories(rows: list, stories) -> list:
+    """Give each of ``rows`` its ``latest_story`` (from its ``latest_story_id``): one query
+    for the page, whatever its length."""
+    by_pk = stories.in_bulk([row.latest_story_id for row in rows])
+    for row in rows:
+        row.latest_story = by_pk.get(row.latest_story_id)
+    return rows
+
+
+@redirect_legacy_page
+def author_index(request: HttpRequest) -> HttpResponse:
+    """Every author with a published story, A to Z whatever the case, each with their
+    newest story. Two queries a page (the authors, their stories), never a count."""
+    published = Article.objects.published()
+    newest = published.filter(bylines__author=OuterRef("pk")).latest_first()
+    authors = Author.objects.annotate(
+        sort_name=Lower("display_name"), latest_story_id=Subquery(newest.values("pk")[:1])
+    ).filter(latest_story_id__isnull=False)
+    page = keyset_page(request, authors, per_page=INDEX_PAGE_SIZE, keys=BY_NAME)
+    rows = _with_latest_stories(page.object_list, published.only(*_LATEST_FIELDS))
+    surrogates.tag(
+        request,
+        surrogates.AUTHORS,
+        *(surrogates.author(a.pk) for a in rows),
+        *(surrogates.article(a.latest_story_id) for a in rows),
+    )
+    return render(request, "articles/author_index.html", {"page": page, "authors": rows})
+
+
+@redirect_legacy_page
+def source_index(request: HttpRequest) -> HttpResponse:
+    """Every source with words on the record in a published story, A to Z whatever the
+    case, each with the newest story that quotes them. Two queries a page, never a count."""
+    published = Article.objects.published()
+    newest = (
+        Attribution.objects.filter(source=OuterRef("pk"), article__in=published)
+        .order_by("-article__first_published_at", "-article_id")
+        .values("article_id")
+    )
+    sources = (
+        Source.objects.select_related("affiliation")
+        .annotate(sort_name=Lower("name"), latest_story_id=Subquery(newest[:1]))
+        .filter(latest_story_id__isnull=False)
+    )
+    page = keyset_page(request, sources, per_page=INDEX_PAGE_SIZE, keys=BY_NAME)
+    rows = _with_latest_stories(page.object_list, published.only(*_LATEST_FIELDS))
+    surrogates.tag(
+        request,
+        surrogates.SOURCES,
+        *(surrogates.source(s.pk) for s in rows),
+        *(surrogates.source(s.affiliation_id) for s in rows if s.affiliation_id),
+        *(surrogates.article(s.latest_story_id) for s in rows),
+    )
+    return render(request, "articles/source_index.html", {"page": page, "sources": rows})
 
 
 @redirect_legacy_page

@@ -14,9 +14,8 @@ class EditorsConfig(AppConfig):
 
     def ready(self) -> None:
         # The roles migration creates the groups; this restores them after a test flushes
-        # the database. ``editors`` has no models, so listen to ``articles``' migrations.
-        post_migrate.connect(
-            _sync_roles,
-            sender=self.apps.get_app_config("articles"),
-            dispatch_uid="editors.sync_roles",
-        )
+        # the database. Once the last app with models has migrated: post_migrate creates
+        # each app's permissions in turn, and roles hold permissions of several apps
+        # (``api.hold_token`` among them).
+        last = [config for config in self.apps.get_app_configs() if config.models_module][-1]
+        post_migrate.connect(_sync_roles, sender=last, dispatch_uid="editors.sync_roles")

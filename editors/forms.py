@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms import formset_factory
 from django.forms.forms import DeclarativeFieldsMetaclass
@@ -10,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.forms import TagField
 
-from articles import body, importing
+from articles import body, importing, permissions
 from articles.images import ImageUploadField
 from articles.models import (
     Article,
@@ -29,6 +33,9 @@ from articles.services import (
     CorrectionChoice,
     NoteData,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 #: The article's own fields as the model declares them (labels, lengths, choices, help
 #: text), for exactly the names the field spec puts on the form (``fields.FORM_FIELDS``).
@@ -122,23 +129,82 @@ class BlockForm(forms.Form):
         )
 
 
+class AuthorChoiceField(forms.ModelChoiceField):
+    """An author, listed by name (``Author.Meta.ordering``) with the slug and title that
+    tell two people of the same name apart."""
+
+    def label_from_instance(self, obj: Author) -> str:
+        return " · ".join(part for part in (obj.display_name, obj.title, obj.slug) if part)
+
+
 class BylineForm(forms.Form):
-    author = forms.ModelChoiceField(queryset=Author.objects.all(), required=False)
+    author = AuthorChoiceField(queryset=Author.objects.all(), required=False)
+
+
+_BYLINE_OWN_ONLY = "You may byline only yourself; ask an editor to add someone else."
 
 
 class BaseBylineFormSet(forms.BaseFormSet):
-    """Every byline form offers the same authors: the formset lists them once, when a form
-    is first rendered, not once per form. Each choice is still checked against the
-    database when posted."""
+    """The story's bylines as this user may change them (``permissions.can_byline_others``).
+
+    ``offered`` are the authors the forms accept: every author for an editor, only their own
+    author profile for anyone else (``own_only``, which also says so when another author is
+    posted). ``fixed`` are the stored bylines this user may not touch
+    (other people's, which an editor added): they are shown, not posted, and ``authors()``
+    keeps them where they stand. The service enforces the same rule.
+
+    Every byline form offers the same authors: the formset lists them once, when a form is
+    first rendered, not once per form. Each choice is still checked against the database
+    when posted.
+    """
+
+    def __init__(
+        self,
+        *args,
+        offered: QuerySet[Author] | None = None,
+        stored: Sequence[Author] = (),
+        fixed: Sequence[Author] = (),
+        own_only: bool = False,
+        **kwargs,
+    ):
+        self.offered = offered if offered is not None else Author.objects.all()
+        self.stored = list(stored)
+        self.fixed = list(fixed)
+        self.own_only = own_only
+        super().__init__(*args, **kwargs)
 
     @cached_property
     def author_choices(self) -> list:
         # iter(): list() would first ask the iterator's length, a COUNT query of its own.
-        return list(iter(self.form.base_fields["author"].choices))
+        field = AuthorChoiceField(queryset=self.offered, required=False)
+        return list(iter(field.choices))
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["author"].choices = lambda: self.author_choices
+        field = form.fields["author"]
+        field.queryset = self.offered
+        field.choices = lambda: self.author_choices
+        if self.own_only:
+            field.error_messages["invalid_choice"] = _BYLINE_OWN_ONLY
+
+    def authors(self) -> list[Author]:
+        """The bylines to save, in order: the chosen ones, with the fixed ones in their
+        stored places (the user's own new byline goes last)."""
+        chosen = list(
+            dict.fromkeys(
+                f.cleaned_data["author"] for f in _ordered(self) if f.cleaned_data.get("author")
+            )
+        )
+        if not self.fixed:
+            return chosen
+        kept = []
+        for author in self.stored:
+            if author in self.fixed:
+                kept.append(author)
+            elif author in chosen:
+                kept.append(author)
+                chosen.remove(author)
+        return kept + chosen
 
 
 BlockFormSet = formset_factory(BlockForm, extra=2, can_order=True, can_delete=True)
@@ -168,10 +234,37 @@ def block_initial(article: Article) -> list[dict]:
     ]
 
 
-def byline_initial(article: Article) -> list[dict]:
-    return [
-        {"author": b.author_id, "ORDER": i} for i, b in enumerate(article.bylines.all(), start=1)
-    ]
+def byline_formset(user, article: Article | None = None, data=None) -> BaseBylineFormSet:
+    """The editor page's bylines for ``user``: bound to ``data`` when posted, else showing
+    the story's bylines, or on a new story the user's own author profile.
+
+    Who may byline whom is ``permissions.can_byline_others``: an editor picks from every
+    author; anyone else only from their own profile, and other people's bylines on the story
+    stay fixed (``BaseBylineFormSet``). ``article`` comes with its bylines loaded.
+    """
+    stored = [b.author for b in article.bylines.all()] if article is not None else []
+    own_only = not permissions.can_byline_others(user)
+    if own_only:
+        offered = Author.objects.filter(user_id=user.pk)
+        fixed = [a for a in stored if a.user_id != user.pk]
+    else:
+        offered, fixed = Author.objects.all(), []
+    kwargs = {
+        "prefix": "bylines",
+        "offered": offered,
+        "stored": stored,
+        "fixed": fixed,
+        "own_only": own_only,
+    }
+    if data is not None:
+        return BylineFormSet(data, **kwargs)
+    if article is not None:
+        mine = [a for a in stored if a not in fixed]
+        initial = [{"author": a.pk, "ORDER": i} for i, a in enumerate(mine, start=1)]
+    else:
+        own = Author.objects.filter(user_id=user.pk).first()
+        initial = [{"author": own.pk, "ORDER": 1}] if own else []
+    return BylineFormSet(initial=initial, **kwargs)
 
 
 def changes_from_forms(form: ArticleForm, blocks: BlockFormSet, bylines: BylineFormSet):
@@ -186,13 +279,11 @@ def changes_from_forms(form: ArticleForm, blocks: BlockFormSet, bylines: BylineF
     elif fields.get("lead_image") is False:
         fields["lead_image"] = ""
     block_data = [f.to_block_data() for f in _ordered(blocks) if not f.is_blank()]
-    authors = []
-    for f in _ordered(bylines):
-        author = f.cleaned_data.get("author")
-        if author and author not in authors:
-            authors.append(author)
     return ArticleChanges(
-        fields=fields, blocks=block_data, authors=authors, tags=form.cleaned_data.get("tags", [])
+        fields=fields,
+        blocks=block_data,
+        authors=bylines.authors(),
+        tags=form.cleaned_data.get("tags", []),
     )
 
 
@@ -402,8 +493,66 @@ class ImportForm(forms.Form):
         return data
 
 
+# The oldest and newest days the date filters take: wide enough for any archive, and far
+# enough from ``date.min``/``date.max`` that the day's bounds in any time zone exist.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(label="Search headlines", required=False, max_length=200)
+    """The desk list's filters (``articles.selectors.desk_articles`` applies them); every
+    field is optional, and the ones given combine.
+
+    Authors are a text box, not a select: a newsroom with a million stories has thousands of
+    bylines, which a select would load and send on every page. The text matches an author's
+    slug exactly or their name in part, inside the list's one query.
+    """
+
+    q = forms.CharField(label="Headline contains", required=False, max_length=200)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Article.Status.choices], required=False
     )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any section",
+    )
+    author = forms.CharField(
+        required=False, max_length=120, help_text="Name or slug, e.g. “jane-doe”."
+    )
+    changed_from = forms.DateField(
+        label="Changed from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    changed_to = forms.DateField(
+        label="Changed to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter was given (the list offers a way back to all articles)."""
+        return any(self.data.get(name) for name in self.fields)
+
+    def _day(self, name: str) -> date | None:
+        day = self.cleaned_data[name]
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(
+                f"Enter a date between {FIRST_DAY.year} and {LAST_DAY.year}."
+            )
+        return day
+
+    def clean_changed_from(self) -> date | None:
+        return self._day("changed_from")
+
+    def clean_changed_to(self) -> date | None:
+        return self._day("changed_to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("changed_from"), data.get("changed_to")
+        if start and end and end < start:
+            self.add_error("changed_to", "The end date is before the start date.")
+        return data

@@ -1,4 +1,5 @@
-"""The newsroom's roles: which model permissions each desk group holds.
+"""The newsroom's roles: which model permissions each desk group holds, and the partners'
+group, which holds API tokens and has no desk access.
 
 This table is the permission matrix the README prints and ``tests/editors/test_roles.py``
 enforces. Groups are created by the data migration ``editors/0001_roles``; a change here
@@ -10,8 +11,17 @@ from __future__ import annotations
 REPORTER = "Reporter"
 COPY_EDITOR = "Copy editor"
 EDITOR = "Editor"
+# Syndication partners and app developers: API tokens only (``api.tokens``), no desk. Not a
+# ``newsroom_user`` role (that one gives every account a byline); an admin puts a partner's
+# account in this group in the Django admin.
+PARTNER = "Partner"
 
-_DESK = ["articles.use_desk", "articles.view_article", "articles.add_reviewcomment"]
+_DESK = [
+    "articles.use_desk",
+    "articles.view_article",
+    "articles.add_reviewcomment",
+    "api.hold_token",
+]
 _SOURCING = [
     "articles.view_source",
     "articles.add_source",
@@ -58,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_author",
         "articles.view_author",
     ],
+    PARTNER: ["api.hold_token"],
 }
 
 # The names `newsroom_user --role` accepts.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editors.views import articles, dashboard, sources
+from editors.views import articles, dashboard, people, presence, sources, tokens
 
 app_name = "editors"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         articles.article_transition,
         name="article_transition",
     ),
+    path("articles/<int:pk>/presence/", presence.presence_beat, name="presence_beat"),
+    path("articles/<int:pk>/presence/leave/", presence.presence_leave, name="presence_leave"),
     path("articles/<int:pk>/comments/", articles.comment_create, name="comment_create"),
     path(
         "articles/<int:pk>/suggestions/accept/",
@@ -54,7 +56,10 @@ urlpatterns = [
         articles.preview_link_revoke,
         name="preview_link_revoke",
     ),
+    path("people/", people.person_list, name="person_list"),
     path("sources/", sources.source_list, name="source_list"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/<int:pk>/merge/", sources.source_merge, name="source_merge"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

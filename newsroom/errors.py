@@ -205,10 +205,11 @@ def _actions(request: HttpRequest, style: str, page: ErrorPage, name: str) -> li
 #: Never shown back: passwords, tokens (the CSRF token among them), secrets.
 SECRET_NAME = re.compile(r"pass|secret|token|csrf", re.IGNORECASE)
 #: Form plumbing rather than words someone typed: formset management fields, order and
-#: delete boxes, ids, the revision an edit started from, choices from a list.
+#: delete boxes, ids, the revision an edit started from, the editor tab's presence id, choices
+#: from a list.
 PLUMBING_NAME = re.compile(
     r"(^|-)(TOTAL_FORMS|INITIAL_FORMS|MIN_NUM_FORMS|MAX_NUM_FORMS|ORDER|DELETE|id"
-    r"|current_image|base_revision|[a-z_]*kind|choice)$"
+    r"|current_image|base_revision|presence_tab|[a-z_]*kind|choice)$"
 )
 _FORMSET_FIELD = re.compile(r"(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)")
 _PREFIXED_FIELD = re.compile(r"(?P<prefix>[a-z_]+)-(?P<field>\w+)")

@@ -6,6 +6,8 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
   DJANGO_ALLOWED_HOSTS    comma-separated; required when DJANGO_DEBUG=0.
   DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://news.example.org
   DATABASE_URL            default: SQLite file var/newsroom.sqlite3.
+  DATABASE_REPLICA_URLS   comma-separated read replicas of DATABASE_URL (newsroom.routers).
+  DJANGO_READ_YOUR_WRITES_S  seconds a client reads from the primary after a write; default 5.
   REDIS_URL               the cache (django-redis); unset: pages in each process's memory
                           and what processes share (the content generation, presence,
                           navigation) in files under DJANGO_SHARED_CACHE_DIR.
@@ -37,11 +39,13 @@ Variables (all optional while DJANGO_DEBUG is on, the development default):
                           is blocked (default 0: enforced). DJANGO_CSP_REPORT_URI: where to.
   DJANGO_DB_RETRY_AFTER   seconds a 503 during a database outage says to wait; default 30.
   DJANGO_API_ANON_RATE    anonymous reads of the API per client address; default 120/min.
+  DJANGO_API_USER_RATE    API requests per token holder (api.tokens); default 1200/min.
   DJANGO_LOG_LEVEL        default INFO.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -102,7 +106,10 @@ INSTALLED_APPS = [
     "editors",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +133,9 @@ MIDDLEWARE = [
     # A view that finds the database unreachable answers 503 in the site's style, with
     # Retry-After (newsroom.outage). A page cache hit never gets that far.
     "newsroom.outage.DatabaseOutageMiddleware",
+    # After the outage middleware, whose 503 it pre-empts when a replica fails: anonymous
+    # readers' reads from a replica, read-your-writes for everyone else (newsroom.replicas).
+    "newsroom.replicas.ReplicaMiddleware",
     # Turns a login that django-axes locked into the lockout page (editors.security).
     "axes.middleware.AxesMiddleware",
 ]
@@ -205,6 +215,9 @@ CACHES["local"] = {
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "newsroom.cache"
+# Seconds after its last heartbeat that an editor tab stops counting as present
+# (editors.presence); the page's script beats three times within it.
+NEWSROOM_PRESENCE_EXPIRY_S = 60
 
 # Reader pages for anonymous readers (articles.caching): stored server-side until the next
 # content change, and sent with Cache-Control: public, max-age, s-maxage.
@@ -455,9 +468,17 @@ if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", NEWSROOM_API_ANON_RATE):
         f"DJANGO_API_ANON_RATE looks like 120/min or 5000/d, not {NEWSROOM_API_ANON_RATE!r}."
     )
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The token class first: DRF answers a failed authentication with the first class's
+    # WWW-Authenticate challenge, and only a challenge makes it a 401 (not a 403).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonReadThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonReadThrottle",
+        "api.throttling.TokenUserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": NEWSROOM_API_ANON_RATE},
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -472,6 +493,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Swagger UI's files from drf-spectacular-sidecar, served as our own static files:
+    # the site's policy allows no other origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a "kind": one name for each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleKindEnum": "articles.models.Article.Kind",
+        "BlockKindEnum": "articles.models.Block.Kind",
+        "SourceKindEnum": "articles.models.Source.Kind",
+        "AttributionKindEnum": "articles.models.Attribution.Kind",
+        "CorrectionNoteKindEnum": "articles.models.CorrectionNote.Kind",
+    },
 }
 
 # --- Background jobs (newsroom.celery, newsroom.jobs) ---
@@ -497,4 +530,99 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 # The periodic jobs, for `celery beat` and for `manage.py run_periodic` alike.
 CELERY_BEAT_SCHEDULE = {
     "publish-due": {"task": "articles.tasks.publish_due", "schedule": 30.0},
+    "webhook-sweep": {"task": "webhooks.tasks.sweep", "schedule": 60.0},
 }
+
+# --- API tokens (api.tokens) ---
+# Per-user tokens for the read API (django-rest-knox; api.models.ApiToken keeps only a
+# digest), created and revoked at /desk/tokens/, sent as "Authorization: Token <secret>".
+# Requests with a token are throttled per holder at DJANGO_API_USER_RATE (default 1200/min),
+# in the shared cache like anonymous reads (api.throttling.TokenUserThrottle).
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 (a model, not a secret)
+# NOTE: knox's own migrations build a table for its AuthToken even when it is swapped out;
+# that table would sit empty with a foreign key to auth_user, and PostgreSQL refuses to
+# TRUNCATE auth_user while it exists (every transactional test's flush). Without its
+# migrations knox has no table: the swapped model is skipped.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    # A token lives as long as its holder asked for when creating it (api.tokens).
+    "TOKEN_TTL": None,
+    "AUTO_REFRESH": False,
+}
+NEWSROOM_API_USER_RATE = os.environ.get("DJANGO_API_USER_RATE", "1200/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", NEWSROOM_API_USER_RATE):
+    raise ImproperlyConfigured(
+        f"DJANGO_API_USER_RATE looks like 1200/min or 100000/d, not {NEWSROOM_API_USER_RATE!r}."
+    )
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"] = NEWSROOM_API_USER_RATE
+
+# --- Read replicas (newsroom.routers) ---
+# DATABASE_REPLICA_URLS names read replicas of DATABASE_URL, comma separated; they become the
+# aliases replica_1, replica_2, ..., connected like the primary. GETs from anonymous readers
+# read from one of them (newsroom.replicas); the desk, accounts, admin, previews, signed-in
+# users and API clients with credentials, every write, reads inside a transaction, commands
+# and jobs use the primary, as does a client for DJANGO_READ_YOUR_WRITES_S seconds after a
+# write of its own, and everyone for as long after a public change (so no page cache keeps
+# a page rendered from a replica that had not caught up: set it above the replicas' lag).
+# Without replicas there is no router and the middleware removes itself.
+
+
+def replica_databases(urls: list[str], primary: dict) -> dict[str, dict]:
+    """DATABASES entries for read replicas: ``replica_1``, ``replica_2``, ... for ``urls``,
+    each with the primary's connection settings and, in tests, a mirror of ``default``."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=primary.get("CONN_MAX_AGE", 0),
+            conn_health_checks=primary.get("CONN_HEALTH_CHECKS", False),
+            test_options={"MIRROR": "default"},
+        )
+        if config["ENGINE"] != primary["ENGINE"]:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: replica {number} is {config['ENGINE']}, "
+                f"the primary {primary['ENGINE']}; a replica is a copy of the primary."
+            )
+        replicas[f"replica_{number}"] = config
+    return replicas
+
+
+_replicas = replica_databases(env_list("DATABASE_REPLICA_URLS"), DATABASES["default"])
+DATABASES.update(_replicas)
+NEWSROOM_DB_REPLICAS = list(_replicas)
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"] if NEWSROOM_DB_REPLICAS else []
+NEWSROOM_READ_YOUR_WRITES_S = float(os.environ.get("DJANGO_READ_YOUR_WRITES_S", "5"))
+if NEWSROOM_READ_YOUR_WRITES_S < 0:
+    raise ImproperlyConfigured("DJANGO_READ_YOUR_WRITES_S is a number of seconds, 0 or more.")
+# A replica that is down is said once per outage, like the primary and the cache.
+LOGGING["filters"]["replica_once_per_outage"] = {"()": "newsroom.logfilters.OncePerOutage"}
+LOGGING["loggers"]["newsroom.replicas"] = {
+    "filters": ["replica_once_per_outage"],
+    "level": "WARNING",
+}
+
+# --- Webhooks (webhooks/) ---
+# Subscribers registered in the admin are POSTed each public change to a story, signed
+# (README, Webhooks). The ninjs document in a delivery names the site's pages under
+# DJANGO_WEBHOOKS_SITE_URL (there is no request to take the host from).
+NEWSROOM_WEBHOOKS_SITE_URL = os.environ.get(
+    "DJANGO_WEBHOOKS_SITE_URL",
+    "http://localhost:8000"
+    if DEBUG
+    else "https://" + next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*"), "localhost"),
+)
+# Seconds to connect, and for each read of the answer (DJANGO_WEBHOOKS_TIMEOUT_S).
+NEWSROOM_WEBHOOKS_TIMEOUT_S = float(os.environ.get("DJANGO_WEBHOOKS_TIMEOUT_S", "5"))
+# Attempts before a delivery is given up (failed); retries wait 30 s, 60 s, ... up to 1 h.
+NEWSROOM_WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("DJANGO_WEBHOOKS_MAX_ATTEMPTS", "8"))
+# Deliveries go only to public addresses; these CIDRs (comma separated) are let through
+# anyway, e.g. "10.20.0.0/16" for a partner on a private link. Default: none.
+NEWSROOM_WEBHOOKS_ALLOWED_NETWORKS = env_list("DJANGO_WEBHOOKS_ALLOWED_NETWORKS")
+for _network in NEWSROOM_WEBHOOKS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DJANGO_WEBHOOKS_ALLOWED_NETWORKS: {_network!r} is not a network ({_error})."
+        ) from None

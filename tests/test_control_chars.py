@@ -85,5 +85,7 @@ def test_behind_the_door_a_nul_query_lists_rather_than_fails(desk, unguarded, ur
     """Without the middleware a NUL query is an invalid form (Django's CharField refuses NUL):
     the page answers 200, and never sends the NUL to the database (PostgreSQL refuses it)."""
     SourceFactory(name="Mayor Jane Doe")
-    response = desk.get(f"{url}?q=%00&page=%00")
-    assert response.status_code == 200
+    # A list that pages by key sends ``?page=`` on to the list without it (301).
+    response = desk.get(f"{url}?q=%00&page=%00", follow=True)
+    # The desk's article list answers a filter it cannot use with 400 and the form's error.
+    assert response.status_code == (400 if url == "/desk/articles/" else 200)

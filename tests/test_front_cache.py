@@ -105,6 +105,8 @@ def _story_keys(story: Article) -> set[str]:
         f"tag-{parts['tag'].pk}",
         "home",
         "search",
+        "authors",
+        "sources",
     }
 
 
@@ -148,6 +150,11 @@ def _pages(story: Article) -> dict[str, tuple[str, set[str]]]:
         "sitemap index": (reverse("articles:sitemap"), {"home"}),
         "news sitemap": (reverse("articles:news_sitemap"), {"home"}),
         "policy": (reverse("articles:corrections_policy"), set()),
+        "authors": (reverse("articles:author_index"), {"authors", author, article}),
+        "sources": (
+            reverse("articles:source_index"),
+            {"sources", source, f"source-{parts['organisation'].pk}", article},
+        ),
     }
 
 
@@ -168,6 +175,8 @@ PAGES = [
     "sitemap index",
     "news sitemap",
     "policy",
+    "authors",
+    "sources",
 ]
 
 
@@ -248,6 +257,8 @@ class TestWhatEachWritePurges:
                 f"source-{source.affiliation_id}",
                 "home",
                 "search",
+                "authors",
+                "sources",
             ]
         ]
 
@@ -330,6 +341,8 @@ class TestWhatEachWritePurges:
                 f"source-{newcomer.pk}",
                 "home",
                 "search",
+                "authors",
+                "sources",
             }
         ]
 

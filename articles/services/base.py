@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles import body, fields, rendering
+from articles import body, fields, permissions, rendering
 from articles.exceptions import EditorialPermissionDenied
 from articles.models import (
     Article,
@@ -25,6 +25,7 @@ from articles.models import (
     Revision,
 )
 from articles.signals import article_changed
+from webhooks import events as webhooks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -89,6 +90,8 @@ def _event(
         to_status=to_status,
         data=data or {},
     )
+    # In this transaction too: the subscribers' deliveries commit with the change.
+    webhooks.record(article=article, action=action, data=data or {}, public=public)
     article_id = article.pk
     if public:
         # In this transaction: the prepared page cannot outlive the change it misses
@@ -226,7 +229,37 @@ def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
         block.save()
 
 
-def _write_bylines(article: Article, authors: Iterable[Author]) -> None:
+def _check_bylines(
+    actor: AbstractBaseUser | None, article: Article, authors: Sequence[Author]
+) -> None:
+    """Refuse a change to someone else's byline by an actor who may byline only themselves
+    (``permissions.can_byline_others``): adding another author, or removing one an editor
+    added. Their own byline they may add, remove and move."""
+    if permissions.can_byline_others(actor):
+        return
+    before = {b.author_id: b.author for b in article.bylines.select_related("author")}
+    after = {a.pk: a for a in authors}
+    others = [
+        author
+        for author in [
+            *(a for pk, a in after.items() if pk not in before),
+            *(a for pk, a in before.items() if pk not in after),
+        ]
+        if author.user_id != actor.pk
+    ]
+    if others:
+        names = ", ".join(sorted(str(a) for a in others))
+        raise EditorialPermissionDenied(
+            f"You may byline only yourself; ask an editor to add or remove {names}."
+        )
+
+
+def _write_bylines(
+    article: Article, authors: Sequence[Author], *, actor: AbstractBaseUser | None
+) -> None:
+    """Replace the story's bylines with ``authors``, in order, after ``_check_bylines``."""
+    authors = list(authors)
+    _check_bylines(actor, article, authors)
     article.bylines.all().delete()
     for position, author in enumerate(authors):
         Byline.objects.create(article=article, author=author, position=position)

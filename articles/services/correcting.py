@@ -157,7 +157,7 @@ def article_correct(
         raise InvalidTransition(f"A published story keeps its {', '.join(fixed).lower()}.")
     before = article_snapshot(article)
     attributions = [(a.paragraph, a.text) for a in article.attributions.all()]
-    after = _apply_if_changed(article, changes, before)
+    after = _apply_if_changed(article, changes, before, actor=actor)
     if after is None:
         return article
 

@@ -79,7 +79,7 @@ def article_create(
     article.full_clean()
     article.save()
     _write_blocks(article, blocks)
-    _write_bylines(article, authors)
+    _write_bylines(article, authors, actor=actor)
     if tags:
         article.tags.set(list(tags))
     revision_create(article=article, actor=actor, message=message)
@@ -114,7 +114,9 @@ class _Unchanged(Exception):
     """Raised inside a savepoint to undo an edit that changed nothing."""
 
 
-def _apply_changes(article: Article, changes: ArticleChanges) -> None:
+def _apply_changes(
+    article: Article, changes: ArticleChanges, *, actor: AbstractBaseUser | None
+) -> None:
     values = typeset_fields(changes.fields)
     for name in EDITABLE_FIELDS:
         if name in values:
@@ -122,7 +124,7 @@ def _apply_changes(article: Article, changes: ArticleChanges) -> None:
     article.full_clean()
     article.save()
     _write_blocks(article, changes.blocks)
-    _write_bylines(article, changes.authors)
+    _write_bylines(article, changes.authors, actor=actor)
     article.tags.set(list(changes.tags), clear=True)
 
 
@@ -136,11 +138,17 @@ def _check_base(article: Article, base_revision: int) -> None:
         raise EditConflict(article=article, revision=newer)
 
 
-def _apply_if_changed(article: Article, changes: ArticleChanges, before: dict) -> dict | None:
+def _apply_if_changed(
+    article: Article,
+    changes: ArticleChanges,
+    before: dict,
+    *,
+    actor: AbstractBaseUser | None,
+) -> dict | None:
     """Write the changes; undo them and return None when they change nothing."""
     try:
         with transaction.atomic():
-            _apply_changes(article, changes)
+            _apply_changes(article, changes, actor=actor)
             after = article_snapshot(article)
             if after == before:
                 raise _Unchanged
@@ -174,7 +182,7 @@ def article_update(
     copy_editing = permissions.copy_editing(actor, article)
 
     before = article_snapshot(article)
-    after = _apply_if_changed(article, changes, before)
+    after = _apply_if_changed(article, changes, before, actor=actor)
     if after is None:
         return article
 

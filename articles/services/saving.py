@@ -40,12 +40,14 @@ class SaveResult(enum.StrEnum):
 @dataclass(frozen=True)
 class SaveOutcome:
     """What ``article_save`` did: the story as saved, the revision it wrote (None when
-    nothing changed) and the public note it published (None unless ``CORRECTED``)."""
+    nothing changed), the public note it published (None unless ``CORRECTED``) and the
+    reason logged for a change without one ("" unless ``CORRECTED_QUIETLY``)."""
 
     article: Article
     result: SaveResult
     revision: Revision | None = None
     note: CorrectionNote | None = None
+    reason: str = ""
 
     @property
     def changed(self) -> bool:
@@ -99,6 +101,14 @@ def article_save(
         return SaveOutcome(article=saved, result=SaveResult.UNCHANGED)
     if correcting:
         note = revision.notes.filter(published_at__isnull=False).first()
-        result = SaveResult.CORRECTED if note else SaveResult.CORRECTED_QUIETLY
-        return SaveOutcome(article=saved, result=result, revision=revision, note=note)
+        if note is not None:
+            return SaveOutcome(
+                article=saved, result=SaveResult.CORRECTED, revision=revision, note=note
+            )
+        return SaveOutcome(
+            article=saved,
+            result=SaveResult.CORRECTED_QUIETLY,
+            revision=revision,
+            reason=(choice.non_substantive_reason if choice else "").strip(),
+        )
     return SaveOutcome(article=saved, result=SaveResult.SAVED, revision=revision)

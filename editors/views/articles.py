@@ -10,7 +10,6 @@ from itertools import zip_longest
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_POST
 from articles import diffing, fields, importing, permissions, selectors, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict
 from articles.models import Article, Attribution, Author, Source
+from articles.pagination import keyset_page, redirect_legacy_page
+from articles.services.workflow import HELD_EVENT
 from articles.visibility import preview_outcome
 from editors import presence
 from editors.forms import (
@@ -26,7 +27,6 @@ from editors.forms import (
     ArticleForm,
     AttributionForm,
     BlockFormSet,
-    BylineFormSet,
     CommentForm,
     CorrectionForm,
     ImportForm,
@@ -34,25 +34,29 @@ from editors.forms import (
     TransitionForm,
     article_initial,
     block_initial,
-    byline_initial,
+    byline_formset,
     changes_from_forms,
 )
 from editors.views.common import desk_article, desk_view, no_store, report_error
 
 Status = Article.Status
+ARTICLE_LIST_PAGE = 25
 
 
 @desk_view
 @no_store
+@redirect_legacy_page
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The stories this user may open, newest change first, filtered and paged by key: one
+    query for the page whatever the archive's size, and never a count."""
     form = ArticleFilterForm(request.GET)
-    articles = Article.objects.for_desk(request.user).select_related("section")
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            articles = articles.filter(headline__icontains=form.cleaned_data["q"])
-        if form.cleaned_data["status"]:
-            articles = articles.filter(status=form.cleaned_data["status"])
-    page = Paginator(articles.order_by("-modified_at"), 25).get_page(request.GET.get("page"))
+    if not form.is_valid():
+        # Filters that cannot be read narrow nothing: say so beside them, list nothing.
+        return render(
+            request, "editors/article_list.html", {"form": form, "page": None}, status=400
+        )
+    articles = selectors.desk_articles(user=request.user, **form.cleaned_data)
+    page = keyset_page(request, articles, per_page=ARTICLE_LIST_PAGE, keys=selectors.DESK_LIST_KEYS)
     return render(request, "editors/article_list.html", {"form": form, "page": page})
 
 
@@ -84,6 +88,16 @@ def _block_rows(blocks, article: Article | None, editable: bool) -> list[tuple]:
     ]
 
 
+def _presence(request: HttpRequest, article: Article) -> dict:
+    """This load of the page is a new tab: record it, and who else has the story open."""
+    tab = presence.new_tab()
+    others = presence.touch(article_id=article.pk, user=request.user, tab=tab, own_tabs=False)
+    return {
+        "presence": {"tab": tab, "every_ms": presence.heartbeat_every_ms()},
+        "others_editing": others,
+    }
+
+
 def _editor_context(request: HttpRequest, article: Article | None, **forms) -> dict:
     """What the editor page shows beside the forms. ``article`` comes loaded with
     ``with_editor_data()``: everything here reads its bylines, blocks, attributions and tags
@@ -110,7 +124,7 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "attributions": article.attributions.all(),
                 "attribution_form": AttributionForm(),
                 "block_rows": _block_rows(forms["blocks"], article, editable),
-                "others_editing": presence.touch(article_id=article.pk, user=request.user),
+                **_presence(request, article),
                 "problems": services.article_publish_problems(article),
                 "preview_links": _preview_links(request.user, article),
                 # The log holds editors' reasons (non-substantive changes, overrides).
@@ -130,13 +144,12 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
 def article_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("articles.add_article"):
         raise PermissionDenied
-    author = Author.objects.filter(user=request.user).first()
     status = 200
     if request.method == "POST":
         status = 400  # unless the draft is created and we redirect
         form = ArticleForm(request.POST, request.FILES)
         blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
-        bylines = BylineFormSet(request.POST, prefix="bylines")
+        bylines = byline_formset(request.user, data=request.POST)
         if form.is_valid() and blocks.is_valid() and bylines.is_valid():
             changes = changes_from_forms(form, blocks, bylines)
             try:
@@ -156,9 +169,8 @@ def article_create(request: HttpRequest) -> HttpResponse:
     else:
         form = ArticleForm(initial={"base_revision": 0})
         blocks = BlockFormSet(prefix="blocks")
-        bylines = BylineFormSet(
-            prefix="bylines", initial=[{"author": author.pk, "ORDER": 1}] if author else []
-        )
+        # A new story carries the user's own byline (their author profile) from the start.
+        bylines = byline_formset(request.user)
     return render(
         request,
         "editors/article_form.html",
@@ -222,13 +234,18 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     analysis = None
     if request.method == "POST":
+        # The page that posted is being replaced: the one this answers with (or redirects
+        # to) must not show it as another window. Without JavaScript nobody else says so.
+        presence.leave(
+            article_id=article.pk, user=request.user, tab=request.POST.get("presence_tab", "")
+        )
         # A page shown read-only takes no edits (and the service would refuse them).
         if not (correcting or permissions.can_edit(request.user, article)):
             raise PermissionDenied("You may not edit this article now.")
         status = 400  # unless it saves and we redirect
         form = ArticleForm(request.POST, request.FILES, initial=initial, locked=locked)
         blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
-        bylines = BylineFormSet(request.POST, prefix="bylines")
+        bylines = byline_formset(request.user, article, data=request.POST)
         forms_valid = form.is_valid() and blocks.is_valid() and bylines.is_valid()
         if forms_valid and (correction_form is None or correction_form.is_valid()):
             changes = changes_from_forms(form, blocks, bylines)
@@ -242,16 +259,18 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     message=form.cleaned_data.get("message", ""),
                 )
             except EditConflict as exc:
-                conflict = _conflict(exc, changes)
+                conflict = _conflict(exc, changes, viewer=request.user)
                 # Keep every word they typed; the new base makes "Save" a deliberate overwrite.
                 data = request.POST.copy()
                 data["base_revision"] = str(exc.revision.number)
                 form = ArticleForm(data, initial=initial, locked=locked)
                 blocks = BlockFormSet(data, prefix="blocks")
-                bylines = BylineFormSet(data, prefix="bylines")
+                bylines = byline_formset(request.user, article, data=data)
                 status = 409
             except CorrectionChoiceRequired as exc:
-                # Nothing went live: show what changed and a note drafted from the diff.
+                # Nothing went live: show what changed and a note drafted from the diff. This
+                # is the flow's review step, not a refusal of the input: 200.
+                status = 200
                 analysis = exc.analysis
                 correction_form = CorrectionForm(initial=_note_initial(analysis))
             except (ValidationError, PermissionDenied) as exc:
@@ -265,7 +284,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             locked=locked,
         )
         blocks = BlockFormSet(prefix="blocks", initial=block_initial(article))
-        bylines = BylineFormSet(prefix="bylines", initial=byline_initial(article))
+        bylines = byline_formset(request.user, article)
     context = _editor_context(
         request,
         article,
@@ -285,11 +304,27 @@ def _report_saved(request: HttpRequest, outcome: services.SaveOutcome) -> None:
     if outcome.result == Result.UNCHANGED:
         messages.info(request, "No changes to save.")
     elif outcome.result == Result.CORRECTED:
-        messages.success(request, f"{outcome.note.get_kind_display()} published.")
+        messages.success(
+            request,
+            f"{outcome.note.get_kind_display()} published: note on {_where(outcome.note)}.",
+        )
     elif outcome.result == Result.CORRECTED_QUIETLY:
-        messages.success(request, "Change published; logged as non-substantive.")
+        messages.success(
+            request,
+            f"Change saved without a public note (non-substantive: {outcome.reason}).",
+        )
     else:
         messages.success(request, "Saved.")
+
+
+def _where(note) -> str:
+    """What a published note concerns, as readers count it: "paragraph 11", "paragraphs
+    3, 4", or "the story" when it names no paragraph."""
+    numbers = note.paragraphs or []
+    if not numbers:
+        return "the story"
+    label = "paragraph" if len(numbers) == 1 else "paragraphs"
+    return f"{label} {', '.join(map(str, numbers))}"
 
 
 def _report_to_form(request: HttpRequest, exc: Exception, form: ArticleForm) -> None:
@@ -319,13 +354,36 @@ def _note_initial(analysis) -> dict:
     }
 
 
-def _conflict(exc: EditConflict, changes: services.ArticleChanges) -> dict:
-    """Their saved version against the text this user tried to save."""
+# Saves no person made, named by the event logged with their revision.
+_SYSTEM_SAVES = {
+    "article.publish.scheduled": "scheduled publishing",
+    HELD_EVENT: "the scheduler",
+}
+
+
+def _saved_by(revision, *, viewer) -> str:
+    """Who saved ``revision``, in the words of ``presence.who``; for the system, what it was."""
+    if revision.created_by is not None:
+        return presence.who(user=revision.created_by, viewer=viewer)
+    if revision.message == importing.IMPORT_MESSAGE:
+        return "an import"
+    action = (
+        revision.article.events.filter(actor=None, data__revision=revision.number)
+        .values_list("action", flat=True)
+        .first()
+    )
+    return _SYSTEM_SAVES.get(action, "the system")
+
+
+def _conflict(exc: EditConflict, changes: services.ArticleChanges, *, viewer) -> dict:
+    """Their saved version against the text this user tried to save, and who saved it."""
     theirs = exc.revision.snapshot
     yours_blocks = [{"kind": b.kind, "text": b.text} for b in changes.blocks]
     yours_fields = {k: v for k, v in changes.fields.items() if isinstance(v, str)}
     return {
         "revision": exc.revision,
+        "by": _saved_by(exc.revision, viewer=viewer),
+        "by_you": exc.revision.created_by_id == viewer.pk,
         "fields": fields.changes(theirs, yours_fields, tuple(sorted(yours_fields))),
         "blocks": diffing.changed_only(diffing.diff_blocks(theirs["blocks"], yours_blocks)),
     }

@@ -39,6 +39,14 @@ def _element(html: str, element_id: str) -> str:
     return match.group(0)
 
 
+def _pilcrow(number: int) -> str:
+    """The link to paragraph ``number`` that ends it (``_paragraph_link.html``)."""
+    return (
+        f'<a class="paragraph-link" href="#p{number}" aria-label="Link to paragraph {number}"'
+        f" data-paragraph-link>¶</a>"
+    )
+
+
 def _page(client, article) -> str:
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -86,12 +94,25 @@ class TestStory:
         blocks += [("paragraph", f"Paragraph {n}.") for n in range(6, 11)]
         blocks += [("blockquote", "A quoted passage."), ("paragraph", "Paragraph 12.")]
         html = _page(client, PublishedArticleFactory(blocks=blocks))
-        assertInHTML('<p id="p5">Paragraph 5.</p>', html)
+        assertInHTML(f'<p id="p5">Paragraph 5.{_pilcrow(5)}</p>', html)
         assertInHTML('<h2 class="story-subheading">What happens next</h2>', html)
-        assertInHTML('<p id="p6">Paragraph 6.</p>', html)
-        assertInHTML('<blockquote id="p11"><p>A quoted passage.</p></blockquote>', html)
-        assertInHTML('<p id="p12">Paragraph 12.</p>', html)
+        assertInHTML(f'<p id="p6">Paragraph 6.{_pilcrow(6)}</p>', html)
+        assertInHTML(
+            f'<blockquote id="p11"><p>A quoted passage.{_pilcrow(11)}</p></blockquote>', html
+        )
+        assertInHTML(f'<p id="p12">Paragraph 12.{_pilcrow(12)}</p>', html)
         assert 'id="p13"' not in html
+
+    def test_each_numbered_paragraph_links_to_itself(self, client):
+        """Every paragraph and quote ends with a "¶" link to its own anchor, named for
+        screen readers; a subheading has none. The page loads the script that copies it."""
+        blocks = [("paragraph", "One."), ("subheading", "Next"), ("blockquote", "Two.")]
+        html = _page(client, PublishedArticleFactory(blocks=blocks))
+        assert html.count("data-paragraph-link") == 2
+        assertInHTML(_pilcrow(1), html)
+        assertInHTML(_pilcrow(2), html)
+        assertInHTML('<h2 class="story-subheading">Next</h2>', html)
+        assert re.search(r'<script src="/static/js/story[.\w]*\.js" defer></script>', html)
 
     def test_dateline_opens_the_first_paragraph(self, client):
         """The dateline leads the first paragraph, as in print."""

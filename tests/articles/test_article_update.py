@@ -171,7 +171,7 @@ class TestWhoMayEdit:
     def test_a_copy_editor_cannot_change_the_bylines(self, copy_editor, colleague, in_review):
         """Who wrote the story is not a copy edit: removing a byline is refused."""
         changes = article_changes(in_review, authors=[])
-        with pytest.raises(PermissionDenied, match="authors"):
+        with pytest.raises(PermissionDenied, match="ask an editor"):
             services.article_update(
                 article=in_review, actor=copy_editor, changes=changes, base_revision=0
             )

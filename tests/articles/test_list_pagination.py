@@ -425,10 +425,28 @@ class TestKeys:
         for condition in conditions:
             assert condition.children == [("status__in", sorted(Article.Status.READABLE))]
 
-    def test_keys_must_be_timestamps_or_numbers(self, rf):
-        """A key the cursor cannot write exactly (text) is a programming error, said at once."""
+    def test_keys_must_be_timestamps_numbers_or_text(self, rf):
+        """A key the cursor cannot write exactly (a JSON value) is a programming error,
+        said at once."""
         with pytest.raises(ImproperlyConfigured):
-            keyset_page(rf.get("/"), Article.objects.all(), per_page=5, keys=("-headline", "pk"))
+            keyset_page(rf.get("/"), Article.objects.all(), per_page=5, keys=("note_anchors", "pk"))
+
+    def test_text_cursors_read_back_what_they_write(self, rf):
+        """A text key (any Unicode, the separator and URL-special characters too) is written
+        as URL-safe base64 and read back exactly: the next page starts right after it."""
+        names = ["a_b/c+d", "a_b/c+d?e=1&f", "ÄÖ Ü 東京 🚌"]
+        for name in names:
+            AuthorFactory(display_name=name)
+        rows = Author.objects.order_by()
+        first = keyset_page(rf.get("/"), rows, per_page=1, keys=("display_name", "pk"))
+        cursor = first.older_url.removeprefix("?before=")
+        assert set(cursor) <= set(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
+        )
+        rest = keyset_page(
+            rf.get("/", {"before": cursor}), rows, per_page=5, keys=("display_name", "pk")
+        )
+        assert [a.display_name for a in first.object_list + rest.object_list] == sorted(names)
 
     def test_cursors_read_back_what_they_write(self, rf):
         """Every key kind (a timestamp through a relation, a foreign key, an id) round-trips."""

@@ -231,14 +231,17 @@ class TestSectionAndAuthorSitemaps:
         lastmod = root.find("sm:url/sm:lastmod", NS).text
         assert datetime.fromisoformat(lastmod) == article.updated_at
 
-    def test_pages_sitemap_lists_home_log_and_policy(self, client):
-        """The front page, corrections log and corrections policy are listed."""
+    def test_pages_sitemap_lists_home_log_policy_and_indexes(self, client):
+        """The front page, corrections log, corrections policy and the author and source
+        indexes are listed."""
         root = fetch_xml(client, reverse("articles:sitemap_section", args=["pages"]))
 
         assert locations(root) == [
             absolute("/"),
             absolute(reverse("articles:corrections")),
             absolute(reverse("articles:corrections_policy")),
+            absolute(reverse("articles:author_index")),
+            absolute(reverse("articles:source_index")),
         ]
 
 

@@ -73,8 +73,12 @@ def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, clien
     box.fill(box.input_value().replace("forces (sic)", "militaries (sic)"))
     page.get_by_role("button", name="Publish correction").click()
 
-    # Nothing is live yet: the desk shows the change and a note drafted from it.
+    # Nothing is live yet: the desk shows the change and a note drafted from it, and does
+    # not offer to "restore" the words it has just sent back.
     assert page.get_by_text("This changes published wording").is_visible()
+    banner = page.locator("[data-autosave-banner]")
+    page.wait_for_load_state()  # desk.js has run
+    assert banner.is_hidden()
     assert page.get_by_label("Paragraphs").input_value() == "11"
     assert page.get_by_label("Words before").input_value() == "forces"
     assert page.get_by_label("Words after").input_value() == "militaries"
@@ -82,10 +86,16 @@ def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, clien
     page.get_by_label("Why it is non-substantive").fill("Spelling")
     page.get_by_role("button", name="Publish correction").click()
     assert page.get_by_text("always needs a public note").is_visible()
+    page.wait_for_load_state()
+    assert banner.is_hidden()
 
     page.get_by_label("Substantive: publish a note readers can see").check()
     page.get_by_role("button", name="Publish correction").click()
-    assert page.get_by_text("Correction published.").is_visible()
+    assert page.get_by_text("Correction published: note on paragraph 11.").is_visible()
+    page.wait_for_load_state()
+    assert banner.is_hidden()
+    page.reload()
+    assert banner.is_hidden()
 
     note = CorrectionNote.objects.filter(article=seed).latest("issued_at")
     assert note.paragraphs == [11]
@@ -99,3 +109,102 @@ def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, clien
     assert f"{seed.get_absolute_url()}#p11" in log
     feed = client.get("/feeds/corrections/").content.decode()
     assert f"{seed.get_absolute_url()}#p11" in feed
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def test_the_desk_menu_opens_at_phone_width_with_javascript_off(page_without_js, live_server):
+    """At 375 px without JavaScript the desk's links and Log out (a POST form) show, with no
+    dead menu button, and the page does not scroll sideways."""
+    call_command("load_demo", verbosity=0)
+    account_set_role(username="elena", role="editor", password=PASSWORD)
+    page = page_without_js
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("elena")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/desk/")
+
+    nav = page.get_by_role("navigation", name="Desk")
+    assert page.get_by_role("button", name="Show or hide the menu").is_hidden()
+    for name in ["Dashboard", "Articles", "New article", "Sources", "Change password"]:
+        assert nav.get_by_role("link", name=name, exact=True).is_visible(), name
+    log_out = nav.get_by_role("button", name="Log out")
+    assert log_out.is_visible()
+    assert log_out.evaluate("b => b.form.method") == "post"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    log_out.click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.goto(f"{live_server.url}/desk/").url.startswith(
+        f"{live_server.url}/accounts/login/"
+    )
+
+
+def test_a_reader_copies_a_paragraphs_link(browser, live_server):
+    """The "¶" after a paragraph appears on hover and on keyboard focus; clicking it copies
+    the paragraph's full address and says so; without JavaScript it is a plain link."""
+    call_command("load_demo", verbosity=0)
+    seed = Article.objects.get(slug=SEED_SLUG)
+    url = f"{live_server.url}{seed.get_absolute_url()}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.goto(url)
+    link = page.locator("#p3 [data-paragraph-link]")
+    opacity = "el => getComputedStyle(el).opacity"
+    assert link.get_attribute("href") == "#p3"
+    assert link.evaluate(opacity) == "0"
+    page.locator("#p3").hover()
+    assert link.evaluate(opacity) == "1"
+    page.mouse.move(0, 0)
+    assert link.evaluate(opacity) == "0"
+    link.focus()
+    assert link.evaluate(opacity) == "1"
+
+    link.click()
+    status = page.get_by_role("status")
+    status.filter(has_text="copied").wait_for()
+    assert f"{url}#p3" in status.inner_text()
+    assert status.get_attribute("aria-live") == "polite"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{url}#p3"
+    context.close()
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#p3").hover()
+    page.locator("#p3 [data-paragraph-link]").click()
+    assert page.url == f"{url}#p3"
+    context.close()
+
+
+def test_the_section_bar_shows_that_it_scrolls_at_phone_width(page, live_server):
+    """At 375 px the sections that do not fit are behind a shadowed edge, which moves to
+    the other side once the bar is scrolled to its end (Science then in view)."""
+    import io
+
+    from PIL import Image
+
+    call_command("load_demo", verbosity=0)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/")
+    bar = page.locator(".section-nav")
+    science = bar.get_by_role("link", name="Science")
+    assert bar.evaluate("el => el.scrollWidth > el.clientWidth")
+
+    def edges() -> tuple[int, int]:
+        """How dark the bar's left and right edges are (0 is white), above the links."""
+        shot = Image.open(io.BytesIO(bar.screenshot())).convert("L")
+        return 255 - shot.getpixel((1, 2)), 255 - shot.getpixel((shot.width - 2, 2))
+
+    left, right = edges()
+    assert left == 0 and right > 20, (left, right)
+    box = science.bounding_box()
+    assert box["x"] + box["width"] > PHONE["width"]
+    bar.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    left, right = edges()
+    assert left > 20 and right == 0, (left, right)
+    box = science.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]

@@ -144,8 +144,8 @@ def desk_full_of_work(user, other, n: int) -> None:
         CorrectionNoteFactory(article=PublishedArticleFactory(created_by=user, bylines=3))
 
 
-# The article list, after REQUEST: one page of articles with their sections, and the count
-# for the pagination.
+# The article list, after REQUEST: one page of articles with their sections (paged by key,
+# never counted), and the sections for the filter's select.
 ARTICLE_LIST = REQUEST + 2
 
 

@@ -3,6 +3,8 @@ plain form that never changes the story it shows, and held-back stories are flag
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -33,6 +35,11 @@ def live(db):
 
 def post(client, article, data):
     return client.post(edit_url(article), data, follow=True)
+
+
+def said(page: str) -> list[str]:
+    """The desk messages on ``page``, as text."""
+    return re.findall(r'<div class="alert alert-\w+" role="(?:status|alert)">([^<]*)</div>', page)
 
 
 class TestWhatTheSaveSays:
@@ -66,7 +73,7 @@ class TestWhatTheSaveSays:
         assert not CorrectionNote.objects.filter(article=live).exists()
 
     def test_a_note_is_announced_by_its_kind(self, client, editor, live):
-        """A change published with a clarification says "Clarification published."."""
+        """A change published with a clarification says so, and where its note points."""
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
         data["blocks-0-text"] = ["The council met on Wednesday."]
@@ -80,8 +87,54 @@ class TestWhatTheSaveSays:
 
         page = post(client, live, data).content.decode()
 
-        assert "Clarification published." in page
+        assert "Clarification published: note on the story." in page
         assert CorrectionNote.objects.get(article=live).kind == "clarification"
+
+    def test_a_correction_says_which_paragraph_its_note_is_on(self, client, editor, live):
+        """A correction with a note on a paragraph names that paragraph."""
+        client.force_login(editor)
+        data = form_data(client.get(edit_url(live)))
+        data["blocks-0-text"] = ["The council met on Wednesday."]
+        data.update(
+            {
+                "correction-choice": ["note"],
+                "correction-kind": ["correction"],
+                "correction-text": ["An earlier version gave the wrong day."],
+                "correction-paragraphs": ["1"],
+            }
+        )
+
+        page = post(client, live, data).content.decode()
+
+        assert "Correction published: note on paragraph 1." in said(page)
+
+    def test_the_review_step_is_a_normal_step(self, client, editor, live):
+        """A live story's change without a choice answers 200 with the review step: what
+        changed and a drafted note; nothing goes live."""
+        client.force_login(editor)
+        data = form_data(client.get(edit_url(live)))
+        data["blocks-0-text"] = ["The council met on Wednesday."]
+
+        response = client.post(edit_url(live), data)
+
+        assert response.status_code == 200
+        assert response.context["analysis"] is not None
+        assert "This changes published wording" in response.content.decode()
+        assert not CorrectionNote.objects.filter(article=live).exists()
+        assert live.blocks.first().text != "The council met on Wednesday."
+
+    def test_invalid_correction_input_is_still_a_400(self, client, editor, live):
+        """Choosing a public note and writing none is invalid input: 400, nothing saved."""
+        client.force_login(editor)
+        data = form_data(client.get(edit_url(live)))
+        data["blocks-0-text"] = ["The council met on Wednesday."]
+        data.update({"correction-choice": ["note"], "correction-text": [""]})
+
+        response = client.post(edit_url(live), data)
+
+        assert response.status_code == 400
+        assert response.context["correction_form"].errors["text"]
+        assert not CorrectionNote.objects.filter(article=live).exists()
 
     def test_a_non_substantive_change_says_it_was_logged(self, client, editor, live):
         """A typo fixed with a reason says it went live as non-substantive."""
@@ -92,8 +145,8 @@ class TestWhatTheSaveSays:
 
         page = post(client, live, data).content.decode()
 
-        assert "Change published; logged as non-substantive." in page
-        assert "Correction published." not in page
+        assert "Change saved without a public note (non-substantive: Typo)." in page
+        assert not [m for m in said(page) if "published" in m.lower()]
         assert not CorrectionNote.objects.filter(article=live).exists()
         live.refresh_from_db()
         assert live.headline == "Ferry strike is over"

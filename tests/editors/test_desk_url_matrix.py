@@ -25,6 +25,7 @@ MATRIX = {
     "/desk/articles/{a}/move/scheduled/": [LOGIN, 403, 404, 403, 200, 200],
     "/desk/sources/": [LOGIN, 200, 200, 200, 200, 200],
     "/desk/sources/{s}/": [LOGIN, 200, 200, 200, 200, 200],
+    "/desk/people/": [LOGIN, 403, 403, 403, 403, 200],
     "/accounts/password_change/": [LOGIN, 200, 200, 200, 200, 200],
     "/admin/": ["admin-login", "admin-login", "admin-login", "admin-login", 200, 200],
     "/admin/articles/section/": [

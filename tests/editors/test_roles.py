@@ -56,6 +56,8 @@ MATRIX: dict[str, dict[str, bool]] = {
     "add attributions/sources": dict(zip(ROLES, [Y, Y, Y, Y], strict=True)),
     "manage sections & authors": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
     "manage users (admin)": dict(zip(ROLES, [N, N, N, Y], strict=True)),
+    "byline someone else": dict(zip(ROLES, [N, N, Y, Y], strict=True)),
+    "see the people page": dict(zip(ROLES, [N, N, N, Y], strict=True)),
 }
 
 
@@ -215,6 +217,22 @@ def manage_users(user) -> None:
     _require_perms(user, ["auth.add_user", "auth.change_user", "auth.change_group"])
 
 
+def byline_someone_else(user) -> None:
+    """On a draft the user carries a byline on: adding a freelancer's byline."""
+    article = ArticleFactory(created_by=None, bylines=0)
+    mine = getattr(user, "author", None) or AuthorFactory(user=user)
+    article.bylines.create(author=mine)
+    changes = article_changes(article, authors=[mine, AuthorFactory()])
+    services.article_update(article=article, actor=user, changes=changes, base_revision=0)
+    assert article.bylines.count() == 2
+
+
+def see_people(user) -> None:
+    from editors import selectors
+
+    assert selectors.person_list(actor=user).filter(pk=user.pk).exists()
+
+
 ACTIONS = {
     "create article": create_article,
     "edit own draft": edit_own_draft,
@@ -236,6 +254,8 @@ ACTIONS = {
     "add attributions/sources": add_attribution_and_source,
     "manage sections & authors": manage_sections_and_authors,
     "manage users (admin)": manage_users,
+    "byline someone else": byline_someone_else,
+    "see the people page": see_people,
 }
 
 

@@ -7,7 +7,8 @@
  *   - image fields shown only for image blocks, live "¶ N" paragraph numbers,
  *   - an autosave of the editor's fields to localStorage, offered back after a crash,
  *   - a copy button for shared preview links and for the text an error page shows back,
- *   - "Go back" links on error pages that use the browser's Back (the form keeps its text).
+ *   - "Go back" links on error pages that use the browser's Back (the form keeps its text),
+ *   - for editors, a box that narrows the bylines' lists of authors as they type.
  */
 (function () {
   "use strict";
@@ -16,6 +17,7 @@
   var KIND_LABELS = { subheading: "Subheading", image: "Image", blockquote: "Block quote" };
   var AUTOSAVE_EVERY_MS = 4000;
   var PENDING_KEY = "newsroom:autosave-pending";
+  var TRANSIENT_PREFIX = "correction-";
 
   function $(selector, root) {
     return (root || document).querySelector(selector);
@@ -334,9 +336,13 @@
     return best;
   };
 
+  // Whether a stored draft holds words the page does not: the story's fields only. The
+  // correction fields belong to one save (the server fills them in on the review step, and
+  // empties them once the change is live), so they alone never make a draft worth offering.
   Autosave.prototype.differs = function (fields) {
     var current = this.collect();
     return Object.keys(fields).some(function (name) {
+      if (name.indexOf(TRANSIENT_PREFIX) === 0) return false;
       return name in current ? current[name] !== fields[name] : fields[name] !== "" && fields[name] !== false;
     });
   };
@@ -401,7 +407,11 @@
       pending = window.sessionStorage.getItem(PENDING_KEY);
       window.sessionStorage.removeItem(PENDING_KEY);
     } catch (e) { /* no session storage: drafts are then cleared when they match the page */ }
-    if (pending && pending === this.prefix && this.form.getAttribute("data-saved")) {
+    // This page is the server's answer to this form's submit: the saved story, or the same
+    // words sent back (the correction's review step, an error to fix).
+    var answered = Boolean(pending && pending === this.prefix);
+    var saved = Boolean(this.form.getAttribute("data-saved"));
+    if (answered && saved) {
       this.clearAll();
     }
     this.initial = JSON.stringify(this.collect());
@@ -409,9 +419,11 @@
     if (found) {
       if (this.differs(found.draft.fields)) {
         this.offer(found);
-      } else {
+      } else if (!answered || saved) {
         this.store.removeItem(found.key);
       }
+      // Else the page shows what was submitted and nothing is saved yet: no offer, but the
+      // draft stays, in case they leave before saving.
     }
     window.setInterval(function () { self.write(); }, AUTOSAVE_EVERY_MS);
     this.form.addEventListener("submit", function () {
@@ -465,6 +477,25 @@
     });
   }
 
+  function enhanceBylineSearch() {
+    // An editor picks bylines from every author: typing here narrows each byline's list
+    // to the authors whose name, title or slug holds the text (a chosen one always stays).
+    $all("[data-byline-search]").forEach(function (box) {
+      var input = $("input", box);
+      var fieldset = box.closest("fieldset");
+      box.hidden = false;
+      input.addEventListener("input", function () {
+        var text = input.value.trim().toLowerCase();
+        $all("select", fieldset).forEach(function (select) {
+          Array.prototype.forEach.call(select.options, function (option) {
+            var match = option.text.toLowerCase().indexOf(text) !== -1;
+            option.hidden = Boolean(text && option.value && !option.selected && !match);
+          });
+        });
+      });
+    });
+  }
+
   function init() {
     var form = document.getElementById("article-form");
     if (form && !form.hasAttribute("data-readonly")) {
@@ -474,6 +505,7 @@
     }
     enhanceCopyButtons();
     enhanceBackLinks();
+    enhanceBylineSearch();
   }
 
   if (document.readyState === "loading") {
