@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import include, path
 
-from editors.views.accounts import PasswordResetView
+from editors.views.accounts import LoginView, PasswordResetView
 from editors.views.articles import shared_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -12,7 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 # Django's auth views name the site after the request's host; show the publication's name.
 _named = {"extra_context": {"site_name": settings.SITE_NAME}}
 accounts = [
-    path("login/", auth.LoginView.as_view(**_named), name="login"),
+    path("login/", LoginView.as_view(**_named), name="login"),
     path("logout/", auth.LogoutView.as_view(**_named), name="logout"),
     path(
         "password_change/",

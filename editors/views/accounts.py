@@ -4,8 +4,27 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
+from api import tokens
 from editors import security
+
+#: Where a login with no ``next`` lands, by what the person may do, first match wins: the
+#: desk for newsroom staff, the token page for a partner who only reads the API, else the
+#: public site (``LOGIN_REDIRECT_URL`` would send everyone to the desk, a 403 for partners).
+LANDINGS = (
+    ("articles.use_desk", "editors:dashboard"),
+    (tokens.HOLD_PERMISSION, "editors:token_list"),
+)
+
+
+class LoginView(auth.LoginView):
+    def get_default_redirect_url(self):
+        user = self.request.user
+        for permission, name in LANDINGS:
+            if user.has_perm(permission):
+                return reverse(name)
+        return reverse("articles:home")
 
 
 class PasswordResetView(auth.PasswordResetView):

@@ -46,6 +46,31 @@ class TestLogin:
         assert response["Location"] == "/desk/articles/"
         assert client.session[SESSION_KEY] == str(reporter.pk)
 
+    def test_each_person_lands_where_they_can_work(self, client, reporter):
+        """With no page asked for, staff land on the desk, an API partner on their tokens
+        (the desk would answer 403) and anyone else on the public site."""
+        from django.contrib.auth.models import Group
+
+        from editors.roles import PARTNER
+        from tests.factories import UserFactory
+
+        partner = UserFactory(username="apple-news")
+        partner.groups.add(Group.objects.get(name=PARTNER))
+        partner.set_password(PASSWORD)
+        partner.save()
+        nobody = UserFactory(username="nobody")
+        nobody.set_password(PASSWORD)
+        nobody.save()
+        for username, landing in [
+            ("rita", reverse("editors:dashboard")),
+            ("apple-news", reverse("editors:token_list")),
+            ("nobody", reverse("articles:home")),
+        ]:
+            response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+            assert response["Location"] == landing, username
+            assert client.get(landing).status_code == 200, username
+            client.logout()
+
     def test_wrong_password_is_refused(self, client, reporter):
         """A wrong password re-renders the form with an error."""
         response = client.post(reverse("login"), {"username": "rita", "password": "nope"})
