@@ -157,7 +157,7 @@ def author_index(request: HttpRequest) -> HttpResponse:
         *(surrogates.author(a.pk) for a in rows),
         *(surrogates.article(a.latest_story_id) for a in rows),
     )
-    return render(request, "articles/author_index.html", {"page": page, "authors": rows})
+    return render(request, "articles/author_index.html", {"page": page, "entries": rows})
 
 
 @redirect_legacy_page
@@ -184,7 +184,7 @@ def source_index(request: HttpRequest) -> HttpResponse:
         *(surrogates.source(s.affiliation_id) for s in rows if s.affiliation_id),
         *(surrogates.article(s.latest_story_id) for s in rows),
     )
-    return render(request, "articles/source_index.html", {"page": page, "sources": rows})
+    return render(request, "articles/source_index.html", {"page": page, "entries": rows})
 
 
 @redirect_legacy_page
