@@ -1,6 +1,16 @@
 # The web image that docker-compose.yml builds: Django under gunicorn, static files collected
 # at build time and served by WhiteNoise. Configuration comes from the environment at run time
 # (see newsroom/settings.py); nothing secret is baked into the image.
+
+# The desk's body editor: ProseMirror bundled by esbuild (package.json's "build"), pinned by
+# package-lock.json. Only the built file reaches the web image; Node does not.
+FROM node:20-slim AS editor
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+COPY editors/frontend editors/frontend
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,6 +23,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 COPY . .
+COPY --from=editor /build/editors/static/editors/build editors/static/editors/build
 
 # psycopg2-binary and Pillow ship wheels, so the slim image needs no compiler.
 RUN pip install .

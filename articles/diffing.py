@@ -196,9 +196,7 @@ def diff_blocks(old: Sequence[Any], new: Sequence[Any]) -> list[BlockDiff]:
         pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for k in range(pairs):
             i, j = i1 + k, j1 + k
-            # A paragraph set as a block quote (or back) is the same text, reformatted.
-            same_family = {old_keys[i][0], new_keys[j][0]} <= body.NUMBERED_KINDS
-            if old_keys[i][0] != new_keys[j][0] and not same_family:
+            if not _pairable(old_keys[i][0], new_keys[j][0]):
                 result.extend([removed(i), added(j)])
                 continue
             result.append(
@@ -212,6 +210,29 @@ def diff_blocks(old: Sequence[Any], new: Sequence[Any]) -> list[BlockDiff]:
             )
         result.extend(removed(i) for i in range(i1 + pairs, i2))
         result.extend(added(j) for j in range(j1 + pairs, j2))
+    return result
+
+
+def _pairable(old_kind: str, new_kind: str) -> bool:
+    """Whether two aligned blocks are one block changed: the same kind, or a paragraph set
+    as a block quote (or back), which is the same text reformatted."""
+    return old_kind == new_kind or {old_kind, new_kind} <= body.NUMBERED_KINDS
+
+
+def aligned_pairs(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[int, int]]:
+    """(old index, new index) of the blocks ``diff_blocks`` aligns as the same block, same or
+    changed; the blocks it reports removed or added are in no pair."""
+    old_keys = [(_kind(b), _text(b)) for b in old]
+    new_keys = [(_kind(b), _text(b)) for b in new]
+    result = []
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            result.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+        elif tag == "replace":
+            for k in range(min(i2 - i1, j2 - j1)):
+                if _pairable(old_keys[i1 + k][0], new_keys[j1 + k][0]):
+                    result.append((i1 + k, j1 + k))
     return result
 
 

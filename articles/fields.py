@@ -57,6 +57,7 @@ def _tags(article: Article) -> list[str]:
 def _blocks(article: Article) -> list[dict]:
     return [
         {
+            "uid": b.uid,
             "kind": b.kind,
             "text": b.text,
             "image": b.image.name if b.image else "",
@@ -216,6 +217,8 @@ MANAGED: dict[str, str] = {
     "events": "services (the audit trail)",
     "preview_links": "services: preview links",
     "webhook_deliveries": "webhooks.events.record (from the audit trail, services._event)",
+    "error_reports": "reports.services (readers' error reports and their handling)",
+    "notifications": "notifications.dispatch (from the audit trail, article_changed)",
 }
 
 FORM_FIELDS: tuple[str, ...] = tuple(s.name for s in SPEC if s.form)

@@ -2,7 +2,8 @@
 
 The format is what a reporter pastes or a wire desk sends: paragraphs separated by one or more
 blank lines (line breaks inside a paragraph are folded to spaces), short title-case lines as
-subheadings, lines starting with ``>`` as a block quote, and notes such as
+subheadings (or any line marked ``## ``, as the desk's text box writes them), lines starting
+with ``>`` as a block quote, and notes such as
 ``(Editor's note: ... in paragraph eleven.)`` or ``Correction: ...`` as their own paragraph.
 Notes become ``CorrectionNote`` rows, never body text; the paragraph they name is resolved
 with ``articles.body``'s numbering, so subheadings are not counted.
@@ -40,6 +41,8 @@ STAFF_AUTHOR_SLUG = "staff"
 STAFF_AUTHOR_NAME = "Newsroom Staff"
 #: The first revision's message, by which the desk tells an import from other saves.
 IMPORT_MESSAGE = "Imported from plain text"
+#: A line that marks a subheading explicitly, as the desk's text box writes it.
+EXPLICIT_HEADING = "## "
 
 
 def _words(text: str) -> list[str]:
@@ -803,6 +806,13 @@ def parse_story(text: str) -> ParsedStory:
             part = body.normalize_space(" ".join(line[1:] for line in lines))
             if part:
                 kinds.append(Block.Kind.BLOCKQUOTE)
+                texts.append(part)
+        elif lines[0].startswith(EXPLICIT_HEADING):
+            # The desk's own grammar (``articles.plaintext``): "## Reaction" is a subheading
+            # whatever it looks like.
+            part = body.normalize_space(folded[len(EXPLICIT_HEADING) :])
+            if part:
+                kinds.append(Block.Kind.SUBHEADING)
                 texts.append(part)
         elif kinds and len(lines) == 1 and looks_like_heading(folded):
             part = folded

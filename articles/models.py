@@ -12,6 +12,9 @@ guards that keep published notes and revisions append-only.
 from __future__ import annotations
 
 import enum
+import re
+import secrets
+import string
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -283,8 +286,23 @@ class Byline(models.Model):
         return f"{self.author} on {self.article}"
 
 
+#: A block's stable identity (``Block.uid``): what the desk's editor sends back for a block.
+BLOCK_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_UID_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_block_uid() -> str:
+    """A fresh block identity: 8 random letters and digits (62**8, about 2e14, per story)."""
+    return "".join(secrets.choice(_UID_ALPHABET) for _ in range(8))
+
+
 class Block(models.Model):
-    """One piece of the body. ``text`` holds plain text with a small sanitised inline set."""
+    """One piece of the body. ``text`` holds plain text with a small sanitised inline set.
+
+    ``uid`` is the block's identity within its story: it stays the same through edits, moves
+    and the first half of a split, so attributions and note anchors follow their words
+    (``services.base.assign_uids``; ``services.editing.paragraph_moves``).
+    """
 
     class Kind(models.TextChoices):
         PARAGRAPH = "paragraph", "Paragraph"
@@ -293,6 +311,7 @@ class Block(models.Model):
         IMAGE = "image", "Image"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    uid = models.CharField(max_length=32, db_index=True, default=new_block_uid, editable=False)
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARAGRAPH)
     text = models.TextField(blank=True)
@@ -304,7 +323,8 @@ class Block(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="block_unique_position")
+            models.UniqueConstraint(fields=["article", "position"], name="block_unique_position"),
+            models.UniqueConstraint(fields=["article", "uid"], name="block_unique_uid"),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles import quotes
@@ -163,3 +165,47 @@ def open_findings(article: Article) -> list[OpenFinding]:
             )
         )
     return result
+
+
+#: How many sources one search offers (the desk's type-ahead and its no-JS page).
+SOURCE_SEARCH_LIMIT = 10
+
+
+def source_search(query: str, *, limit: int = SOURCE_SEARCH_LIMIT) -> QuerySet[Source]:
+    """Sources whose name, one of their aliases or their role contains ``query``, ignoring
+    case: first those in which a word begins with it, then the rest, each group by name
+    (case ignored); at most ``limit``. Each carries ``stories``, how many stories quote it,
+    and its affiliation: one query, however many sources match.
+
+    Aliases are a JSON list, matched as its JSON text (``icontains`` on SQLite and
+    PostgreSQL alike); a word begins after a space or the alias's opening quote mark.
+    """
+    query = " ".join(query.split())
+    if not query:
+        return Source.objects.none()
+    # NOTE: SQLite keeps JSON's non-ASCII letters as \u escapes ("Zo\u00eb"), PostgreSQL's
+    # jsonb as letters: look for the aliases both ways.
+    spellings = {query, json.dumps(query)[1:-1]}
+    contains, word_starts = Q(), Q()
+    for text in spellings:
+        contains |= Q(aliases__icontains=text)
+        word_starts |= Q(aliases__icontains=f'"{text}') | Q(aliases__icontains=f" {text}")
+    for field in ("name", "role"):
+        contains |= Q(**{f"{field}__icontains": query})
+        word_starts |= Q(**{f"{field}__istartswith": query}) | Q(
+            **{f"{field}__icontains": f" {query}"}
+        )
+    return (
+        source_search_results()
+        .filter(contains)
+        .annotate(word_start=Case(When(word_starts, then=Value(0)), default=Value(1)))
+        .order_by("word_start", Lower("name"), "pk")[:limit]
+    )
+
+
+def source_search_results() -> QuerySet[Source]:
+    """Sources as a search lists them: with their affiliation, and ``stories``, how many
+    stories quote each."""
+    return Source.objects.select_related("affiliation").annotate(
+        stories=Count("attributions__article", distinct=True)
+    )

@@ -9,8 +9,9 @@ from articles.models import Section
 
 # Sent after the transaction that changed an article commits, with ``article_id``, the
 # audit ``action`` ("article.publish", "article.correct", ...) and ``public``: whether
-# readers could see the change. ``articles.services`` sends it for every write; the search
-# index and the page cache listen, and act only on public changes.
+# readers could see the change, and ``event_id``, the audit row (``ArticleEvent``).
+# ``articles.services`` sends it for every write; the search index and the page cache
+# listen, and act only on public changes; ``notifications`` tells the desk's people.
 article_changed = Signal()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
+from django.db.models.functions import Lower
 from django.forms import formset_factory
 from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.models import model_to_dict
@@ -14,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.forms import TagField
 
-from articles import body, importing, permissions
+from articles import body, importing, permissions, plaintext
 from articles.images import ImageUploadField
 from articles.models import (
     Article,
@@ -32,7 +35,9 @@ from articles.services import (
     BlockData,
     CorrectionChoice,
     NoteData,
+    SourceData,
 )
+from articles.services.base import block_limits_check
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,7 +58,7 @@ ArticleModelFields = DeclarativeFieldsMetaclass(
 
 
 class ArticleForm(ArticleModelFields):
-    """The article's own fields; the body and bylines come in formsets beside it.
+    """The article's own fields; the body (``BodyForm``) and bylines come beside it.
 
     A plain form, never bound to an article: the stored values come in as ``initial``
     (``article_initial``), which is also what an untouched lead image and the locked fields
@@ -85,48 +90,219 @@ def article_initial(article: Article) -> dict:
     }
 
 
-class BlockForm(forms.Form):
-    kind = forms.ChoiceField(choices=Block.Kind.choices, initial=Block.Kind.PARAGRAPH)
-    text = forms.CharField(
+#: The keys of one block in ``body_json`` (docs: BODY_CONTRACT / README "Writing the body").
+BODY_JSON_KEYS = frozenset(
+    {"uid", "kind", "text", "image", "upload", "image_alt", "image_caption", "image_credit", "url"}
+)
+#: The prefix of the file inputs the editor adds for new images (``upload-<uid>``).
+UPLOAD_PREFIX = "upload-"
+_IMAGE_TEXT_LIMITS = {"image_alt": 300, "image_caption": 400, "image_credit": 200}
+BODY_HELP = (
+    "One blank line between paragraphs. Start a line with “## ” for a subheading and “> ” "
+    "for a block quote. An image is a line “![alt text](file)” with optional “Caption: …” "
+    "and “Credit: …” lines; move or delete those lines to move or remove it. A paragraph "
+    "that itself starts with one of these marks gets a “\\” before it. Links and emphasis "
+    "are typed as HTML (a, em, strong)."
+)
+
+
+class BodyForm(forms.Form):
+    """The story's body, in one of two shapes (``BODY_CONTRACT``): ``body_json`` from the
+    editor when it is filled, else the ``body`` text box in the plain-text grammar
+    (``articles.plaintext``). Without JavaScript, "Add an image" puts a new image after a
+    numbered paragraph. ``cleaned_data["blocks"]`` is the body as ``BlockData``.
+
+    ``stored`` are the story's blocks: the images a block may name are the story's own.
+    Identity for blocks without a uid (the text box) is found by the service
+    (``services.base.assign_uids``), whatever path the body came by.
+    """
+
+    body = forms.CharField(
+        label="Body",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        # Form templates print help text unescaped (Django's convention): no markup in it.
-        help_text="Plain text. Links and emphasis typed as HTML (a, em, strong) are kept.",
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"aria-describedby": "body-help", "class": "form-control desk-body-text"}
+        ),
+        help_text=BODY_HELP,
     )
-    # Checked here, not only by the model: a bad body image must stop the save before the
-    # service stores anything (the lead image would already be on disk).
-    image = ImageUploadField(required=False)
-    current_image = forms.CharField(required=False, widget=forms.HiddenInput)
-    image_alt = forms.CharField(label="Alt text", required=False, max_length=300)
-    image_caption = forms.CharField(label="Caption", required=False, max_length=400)
-    image_credit = forms.CharField(label="Credit", required=False, max_length=200)
+    body_json = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    add_image = ImageUploadField(label="Image file", required=False)
+    add_image_alt = forms.CharField(label="Alt text", required=False, max_length=300)
+    add_image_caption = forms.CharField(label="Caption", required=False, max_length=400)
+    add_image_credit = forms.CharField(label="Credit", required=False, max_length=200)
+    add_image_after = forms.IntegerField(
+        label="After paragraph",
+        required=False,
+        min_value=0,
+        help_text="0 puts it at the top.",
+    )
+
+    def __init__(self, *args, stored: Sequence[Block] = (), **kwargs):
+        self.stored = list(stored)
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("body", plaintext.to_text(self.stored))
+        super().__init__(*args, **kwargs)
+        lines = initial["body"].count("\n") + 1
+        self.fields["body"].widget.attrs["rows"] = max(8, min(40, lines + 2))
+
+    @cached_property
+    def stored_images(self) -> dict[str, Block]:
+        return {b.image.name: b for b in self.stored if b.kind == Block.Kind.IMAGE and b.image}
 
     def clean(self):
         data = super().clean()
-        if self.cleaned_data.get("DELETE"):
-            return data
-        kind = data.get("kind")
-        if kind == Block.Kind.IMAGE:
-            if not (data.get("image") or data.get("current_image")):
-                self.add_error("image", "Choose an image for this block.")
-            if not data.get("image_alt", "").strip():
-                self.add_error("image_alt", "Describe the image for readers who can't see it.")
+        try:
+            if data.get("body_json", "").strip():
+                blocks = self._from_json(data["body_json"])
+            else:
+                blocks = plaintext.parse(data.get("body", ""), images=self.stored_images)
+            blocks = self._add_image(blocks, data)
+            block_limits_check(blocks)
+        except plaintext.BodyTextError as exc:
+            for message in exc.messages:
+                self.add_error("body", message)
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+        else:
+            data["blocks"] = blocks
+        if self.non_field_errors() or self.has_error("body"):
+            attrs = self.fields["body"].widget.attrs
+            attrs.update({"aria-describedby": "body-errors body-help", "aria-invalid": "true"})
         return data
 
-    def is_blank(self) -> bool:
-        data = self.cleaned_data
-        return not (data.get("text", "").strip() or data.get("image") or data.get("current_image"))
+    def _from_json(self, raw: str) -> list[BlockData]:
+        """The editor's blocks, checked strictly: nothing it sends is trusted."""
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError("The editor sent a body that cannot be read.") from None
+        if not isinstance(items, list):
+            raise forms.ValidationError("The editor sent a body that is not a list of blocks.")
+        limit = settings.NEWSROOM_MAX_BLOCKS
+        if len(items) > limit:
+            block_limits_check([BlockData(kind="paragraph")] * len(items))
+        blocks, errors = [], []
+        for place, item in enumerate(items, start=1):
+            if (
+                not isinstance(item, dict)
+                or not set(item) <= BODY_JSON_KEYS
+                or not all(isinstance(v, str) for v in item.values())
+                or item.get("kind") not in Block.Kind.values
+            ):
+                errors.append(f"Block {place} is not a block the desk knows.")
+                continue
+            block = self._json_block(item, place, errors)
+            if block is not None:
+                blocks.append(block)
+        if errors:
+            raise forms.ValidationError(errors)
+        return blocks
 
-    def to_block_data(self) -> BlockData:
-        data = self.cleaned_data
-        return BlockData(
-            kind=data["kind"],
-            text=body.sanitize_inline(data.get("text", "")),
-            image=data.get("image") or data.get("current_image") or None,
-            image_alt=data.get("image_alt", ""),
-            image_caption=data.get("image_caption", ""),
-            image_credit=data.get("image_credit", ""),
+    def _json_block(self, item: dict, place: int, errors: list[str]) -> BlockData | None:
+        kind, uid = item["kind"], item.get("uid", "")
+        if kind != Block.Kind.IMAGE:
+            text = body.sanitize_inline(item.get("text", ""))
+            if not body.plain_text(text):
+                return None  # an empty line in the editor
+            return BlockData(kind=kind, text=text, uid=uid)
+        fields = {name: body.normalize_space(item.get(name, "")) for name in _IMAGE_TEXT_LIMITS}
+        for name, limit in _IMAGE_TEXT_LIMITS.items():
+            if len(fields[name]) > limit:
+                label = name.removeprefix("image_").replace("alt", "alt text")
+                errors.append(f"The image in block {place} has a {label} over {limit} characters.")
+                return None
+        upload, image = item.get("upload", ""), None
+        if upload:
+            file = self.files.get(upload) if upload.startswith(UPLOAD_PREFIX) else None
+            if file is None:
+                errors.append(f"The new image in block {place} did not arrive; choose it again.")
+                return None
+            try:
+                image = ImageUploadField().clean(file)
+            except forms.ValidationError as exc:
+                errors.extend(f"The image in block {place}: {m}" for m in exc.messages)
+                return None
+        elif item.get("image", "") in self.stored_images:
+            image = item["image"]
+        else:
+            errors.append(f"Block {place} is an image without an image file; choose one.")
+            return None
+        if not fields["image_alt"]:
+            errors.append(
+                f"The image in block {place} needs alt text: describe it for readers who "
+                "can't see it."
+            )
+            return None
+        return BlockData(kind=kind, image=image, uid=uid, **fields)
+
+    def _add_image(self, blocks: list[BlockData], data: dict) -> list[BlockData]:
+        """The JavaScript-free "Add an image": the file goes after paragraph N (0: the top)."""
+        upload = data.get("add_image")
+        extra = [data.get(f"add_image_{n}") for n in ("alt", "caption", "credit")]
+        if not upload:
+            if any(extra):
+                self.add_error("add_image", "Choose the image file to add.")
+            return blocks
+        if not (data.get("add_image_alt") or "").strip():
+            self.add_error("add_image_alt", "Describe the image for readers who can't see it.")
+            return blocks
+        after = data.get("add_image_after") or 0
+        numbers = body.paragraph_numbers(b.kind for b in blocks)
+        if after and after not in numbers:
+            self.add_error(
+                "add_image_after",
+                f"The story has {max(filter(None, numbers), default=0)} paragraphs; "
+                f"choose 0 to {max(filter(None, numbers), default=0)}.",
+            )
+            return blocks
+        at = numbers.index(after) + 1 if after else 0
+        image = BlockData(
+            kind=Block.Kind.IMAGE,
+            image=upload,
+            image_alt=data["add_image_alt"].strip(),
+            image_caption=data.get("add_image_caption", "").strip(),
+            image_credit=data.get("add_image_credit", "").strip(),
         )
+        return [*blocks[:at], image, *blocks[at:]]
+
+    def editor_blocks(self) -> list[dict]:
+        """The blocks the page hands the editor (``#body-blocks``): what the user sent, when
+        the form came back with an error, else the stored body. ``url`` is display only."""
+        if self.is_bound:
+            try:
+                sent = json.loads(self.data.get("body_json") or "null")
+            except ValueError:
+                sent = None
+            if isinstance(sent, list):
+                return [self._shown(item) for item in sent if isinstance(item, dict)]
+            blocks = (
+                (self.cleaned_data or {}).get("blocks") if hasattr(self, "cleaned_data") else None
+            )
+            if blocks is not None:
+                return [self._shown(_block_dict(b)) for b in blocks]
+        return [self._shown(_block_dict(b)) for b in self.stored]
+
+    def _shown(self, item: dict) -> dict:
+        shown = {key: item.get(key, "") for key in BODY_JSON_KEYS - {"url"}}
+        shown = {k: v if isinstance(v, str) else "" for k, v in shown.items()}
+        stored = self.stored_images.get(shown["image"])
+        shown["url"] = stored.image.url if stored is not None else ""
+        return shown
+
+
+def _block_dict(block) -> dict:
+    image = block.image
+    return {
+        "uid": block.uid,
+        "kind": block.kind,
+        "text": block.text,
+        "image": image if isinstance(image, str) else (getattr(image, "name", "") or ""),
+        "upload": "",
+        "image_alt": block.image_alt,
+        "image_caption": block.image_caption,
+        "image_credit": block.image_credit,
+    }
 
 
 class AuthorChoiceField(forms.ModelChoiceField):
@@ -207,7 +383,6 @@ class BaseBylineFormSet(forms.BaseFormSet):
         return kept + chosen
 
 
-BlockFormSet = formset_factory(BlockForm, extra=2, can_order=True, can_delete=True)
 BylineFormSet = formset_factory(
     BylineForm, formset=BaseBylineFormSet, extra=1, can_order=True, can_delete=True
 )
@@ -217,21 +392,6 @@ def _ordered(formset) -> list:
     """Forms in the order the editor chose (ORDER fields; unnumbered ones last), without the
     deleted ones and the untouched empty extras."""
     return [f for f in formset.ordered_forms if f.cleaned_data]
-
-
-def block_initial(article: Article) -> list[dict]:
-    return [
-        {
-            "kind": b.kind,
-            "text": body.for_editing(b.text),
-            "current_image": b.image.name if b.image else "",
-            "image_alt": b.image_alt,
-            "image_caption": b.image_caption,
-            "image_credit": b.image_credit,
-            "ORDER": i,
-        }
-        for i, b in enumerate(article.blocks.all(), start=1)
-    ]
 
 
 def byline_formset(user, article: Article | None = None, data=None) -> BaseBylineFormSet:
@@ -267,7 +427,7 @@ def byline_formset(user, article: Article | None = None, data=None) -> BaseBylin
     return BylineFormSet(initial=initial, **kwargs)
 
 
-def changes_from_forms(form: ArticleForm, blocks: BlockFormSet, bylines: BylineFormSet):
+def changes_from_forms(form: ArticleForm, body_form: BodyForm, bylines: BylineFormSet):
     """Turn the three validated forms into the service's ``ArticleChanges``."""
     fields = {
         name: form.cleaned_data[name]
@@ -278,10 +438,9 @@ def changes_from_forms(form: ArticleForm, blocks: BlockFormSet, bylines: BylineF
         fields.pop("lead_image", None)
     elif fields.get("lead_image") is False:
         fields["lead_image"] = ""
-    block_data = [f.to_block_data() for f in _ordered(blocks) if not f.is_blank()]
     return ArticleChanges(
         fields=fields,
-        blocks=block_data,
+        blocks=body_form.cleaned_data["blocks"],
         authors=bylines.authors(),
         tags=form.cleaned_data.get("tags", []),
     )
@@ -434,6 +593,7 @@ class AttributionForm(forms.ModelForm):
         kwargs.setdefault("auto_id", "id_attribution_%s")
         super().__init__(*args, **kwargs)
         self.fields["source"].required = False
+        self.fields["source"].queryset = Source.objects.order_by(Lower("name"), "pk")
 
     def clean(self):
         data = super().clean()
@@ -445,6 +605,92 @@ class AttributionForm(forms.ModelForm):
         # The service validates against the article's body; skip the model's own
         # clean here, which needs an article the form does not carry.
         pass
+
+
+#: How many of a paragraph's first words name it in the attribution page's list.
+PARAGRAPH_LABEL_WORDS = 8
+
+
+def paragraph_choices(paragraphs: dict[int, str]) -> list[tuple[int, str]]:
+    """The story's numbered paragraphs as choices: "¶ 2: We will balance the books, the …"."""
+    choices = []
+    for number, text in paragraphs.items():
+        words = text.split()
+        label = " ".join(words[:PARAGRAPH_LABEL_WORDS])
+        if len(words) > PARAGRAPH_LABEL_WORDS:
+            label += " …"
+        choices.append((number, f"¶ {number}: {label}"))
+    return choices
+
+
+class AttributionPickForm(forms.Form):
+    """Attribute words by hand: the words, their paragraph and kind, and a source chosen
+    from a search (``source``) or named as a new one, with its title or role and its
+    affiliation (a source on file, or an organisation's name). ``q`` and
+    ``new_affiliation_name`` are what the page searches; they are never saved."""
+
+    text = forms.CharField(label="Words", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    paragraph = forms.TypedChoiceField(label="Paragraph", coerce=int)
+    # Words in a paragraph are never a photo credit (that credits an image, no paragraph).
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[c for c in Attribution.Kind.choices if c[0] != Attribution.Kind.PHOTO],
+        initial=Attribution.Kind.PARAPHRASE,
+    )
+    q = forms.CharField(label="Find a source", required=False, max_length=200)
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by(Lower("name"), "pk"),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    new_name = forms.CharField(label="Name", required=False, max_length=200)
+    new_kind = forms.ChoiceField(
+        label="Kind of source",
+        choices=Source.Kind.choices,
+        initial=Source.Kind.PERSON,
+        required=False,
+    )
+    new_role = forms.CharField(label="Title or role", required=False, max_length=200)
+    new_affiliation = forms.ModelChoiceField(
+        queryset=Source.objects.all(), required=False, widget=forms.RadioSelect
+    )
+    new_affiliation_name = forms.CharField(
+        label="Affiliation",
+        required=False,
+        max_length=200,
+        help_text="The organisation they speak for: one on file, or a new one by this name.",
+    )
+    url = forms.URLField(label="Link to the original", required=False, assume_scheme="https")
+
+    def __init__(self, *args, paragraphs: dict[int, str], **kwargs):
+        kwargs.setdefault("auto_id", "id_attribute_%s")
+        super().__init__(*args, **kwargs)
+        self.paragraphs = paragraphs
+        self.fields["paragraph"].choices = paragraph_choices(paragraphs)
+
+    def clean(self):
+        data = super().clean()
+        name = " ".join(data.get("new_name", "").split())
+        data["new_name"] = name
+        if data.get("source") and name:
+            self.add_error("new_name", "Choose a source or name a new one, not both.")
+        elif not data.get("source") and not name and "source" not in self.errors:
+            self.add_error("source", "Choose a source or name a new one.")
+        return data
+
+    def new_source_data(self) -> SourceData | None:
+        """The new source to create with the attribution, or None for one on file."""
+        data = self.cleaned_data
+        if data["source"]:
+            return None
+        affiliation = data["new_affiliation"]
+        return SourceData(
+            name=data["new_name"],
+            kind=data["new_kind"] or Source.Kind.PERSON,
+            role=data["new_role"],
+            affiliation_id=affiliation.pk if affiliation else None,
+            affiliation_name="" if affiliation else data["new_affiliation_name"],
+        )
 
 
 class ImportForm(forms.Form):

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from editors.views import articles, dashboard, people, presence, sources, tokens
+from editors.views import articles, attributing, dashboard, people, presence, sources, tokens
+from editors.views import reports as report_views
+from notifications import views as notifications
 
 app_name = "editors"
 
@@ -34,6 +36,11 @@ urlpatterns = [
         name="attribution_create",
     ),
     path(
+        "articles/<int:pk>/attribute/",
+        attributing.attribution_pick,
+        name="attribution_pick",
+    ),
+    path(
         "attributions/<int:pk>/delete/",
         articles.attribution_delete,
         name="attribution_delete",
@@ -58,8 +65,28 @@ urlpatterns = [
     ),
     path("people/", people.person_list, name="person_list"),
     path("sources/", sources.source_list, name="source_list"),
+    path("sources/search/", attributing.source_search, name="source_search"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/<int:pk>/merge/", sources.source_merge, name="source_merge"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/read/",
+        notifications.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/<int:pk>/dismiss/", report_views.report_dismiss, name="report_dismiss"),
+    path("reports/<int:pk>/accept/", report_views.report_accept, name="report_accept"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

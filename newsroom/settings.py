@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "knox",
     "api",
     "webhooks",
+    "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -293,8 +295,8 @@ if DATA_UPLOAD_MAX_MEMORY_SIZE < 2 * NEWSROOM_IMPORT_MAX_BYTES:
         "DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE must be at least twice DJANGO_IMPORT_MAX_BYTES, "
         "or a paste over the import limit gets a bare 400 instead of the import form's message."
     )
-# The desk editor posts about eight fields and one file input (sent even when empty) per
-# block, plus two spare blocks: an article at NEWSROOM_MAX_BLOCKS must still save.
+# The desk editor posts the body as one text box (or its JSON) plus a file input for each new
+# image (upload-<uid>, at most one a block): an article at NEWSROOM_MAX_BLOCKS must still save.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10 * NEWSROOM_MAX_BLOCKS + 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = NEWSROOM_MAX_BLOCKS + 100
 # Uploads: the lead image and in-body images are validated by Pillow (articles.images).
@@ -626,3 +628,24 @@ for _network in NEWSROOM_WEBHOOKS_ALLOWED_NETWORKS:
         raise ImproperlyConfigured(
             f"DJANGO_WEBHOOKS_ALLOWED_NETWORKS: {_network!r} is not a network ({_error})."
         ) from None
+
+# --- Reader error reports (reports/) ---
+# Reports a reader may send from one client, as "count/period" (s, m, h, d), counted with
+# django-ratelimit in the shared cache like the password-reset caps (README, Reader error
+# reports).
+NEWSROOM_ERROR_REPORT_RATE = os.environ.get("DJANGO_ERROR_REPORT_RATE", "5/h")
+if not re.fullmatch(r"\d+/\d*[smhd]", NEWSROOM_ERROR_REPORT_RATE):
+    raise ImproperlyConfigured(
+        f"DJANGO_ERROR_REPORT_RATE looks like 5/h, not {NEWSROOM_ERROR_REPORT_RATE!r}."
+    )
+# The reader site's address in the thank-you mails (sent by a job: no request to ask).
+NEWSROOM_SITE_URL = os.environ.get("DJANGO_SITE_URL", NEWSROOM_WEBHOOKS_SITE_URL).rstrip("/")
+
+# --- Notifications (notifications/) ---
+# The desk tells editors of submissions and bylines of their story's moves (notifications
+# .kinds); mails link to the desk under NEWSROOM_WEBHOOKS_SITE_URL, the site's public
+# origin. Mails whose job failed, or waited while the broker was down, go out with the sweep.
+CELERY_BEAT_SCHEDULE["notification-mail-sweep"] = {
+    "task": "notifications.tasks.sweep",
+    "schedule": 60.0,
+}

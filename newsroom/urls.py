@@ -52,6 +52,7 @@ urlpatterns = [
     path("desk/", include("editors.urls")),
     path("preview/<str:token>/", shared_preview, name="preview"),
     path("api/v1/", include("api.urls")),
+    path("", include("reports.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, ArticleEvent, Attribution, Block, ReviewComment, Revision
 from newsroom import errors
-from tests.editors.test_editor_form import form_data
+from tests.editors.test_editor_form import form_data, set_block
 from tests.factories import ArticleFactory, PublishedArticleFactory, SectionFactory
 from tests.helpers import edit_url
 
@@ -197,7 +197,7 @@ class TestDeskWrites:
         client.force_login(reporter)
         data = form_data(client.get(edit_url(draft)))
         data["headline"] = ["Harbour wall <b>rebuilt</b> at last"]
-        data["blocks-0-text"] = ["The council met on Tuesday night, in the outage."]
+        set_block(data, 0, "The council met on Tuesday night, in the outage.")
         data["csrfmiddlewaretoken"] = ["a-token-never-shown"]
         data["password"] = ["never-shown-either"]
         before = _rows(draft)
@@ -219,9 +219,10 @@ class TestDeskWrites:
             "Harbour wall &lt;b&gt;rebuilt&lt;/b&gt; at last",
             "What the vote means for residents.",
         ]
-        assert "The council met on Tuesday night, in the outage." in shown
-        assert shown.index("The council met on Tuesday night, in the outage.") < shown.index(
-            "We will balance the books, the mayor said."
+        # The body comes back as the text box held it: every paragraph, in order.
+        assert shown[2] == data["body"][0]
+        assert shown[2].startswith(
+            "The council met on Tuesday night, in the outage.\n\nWe will balance the books"
         )
         assert "<b>rebuilt</b>" not in html
         assert "a-token-never-shown" not in html
@@ -238,7 +239,7 @@ class TestDeskWrites:
         client.force_login(reporter)
         data = form_data(client.get(edit_url(draft)))
         data["headline"] = ["Harbour wall rebuilt"]
-        data["blocks-0-text"] = ["A new first paragraph."]
+        set_block(data, 0, "A new first paragraph.")
         before = _rows(draft)
 
         with database_down(fails=lambda sql: sql.startswith('INSERT INTO "articles_revision"')) as (
@@ -252,7 +253,8 @@ class TestDeskWrites:
         assert any(sql.startswith('INSERT INTO "articles_block"') for sql in written)
         assert response.status_code == 503
         assert "Nothing was saved</h1>" in _page(response)
-        assert "A new first paragraph." in _shown(_page(response))
+        assert data["body"][0] in _shown(_page(response))
+        assert data["body"][0].startswith("A new first paragraph.\n\n")
         assert _rows(draft) == before
 
     @pytest.mark.parametrize(

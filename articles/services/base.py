@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,15 +14,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from articles import body, fields, permissions, rendering
+from articles import body, diffing, fields, permissions, rendering
 from articles.exceptions import EditorialPermissionDenied
 from articles.models import (
+    BLOCK_UID_RE,
     Article,
     ArticleEvent,
     Author,
     Block,
     Byline,
     Revision,
+    new_block_uid,
 )
 from articles.signals import article_changed
 from webhooks import events as webhooks
@@ -35,7 +37,11 @@ Status = Article.Status
 
 @dataclass(frozen=True)
 class BlockData:
-    """One block to be written: ``text`` is already block text (see ``body.from_plain``)."""
+    """One block to be written: ``text`` is already block text (see ``body.from_plain``).
+
+    ``uid`` is the stored block it continues (``Block.uid``); "" for a new block, or for one
+    whose identity ``assign_uids`` should find from the stored body (a plain-text save).
+    """
 
     kind: str
     text: str = ""
@@ -43,6 +49,7 @@ class BlockData:
     image_alt: str = ""
     image_caption: str = ""
     image_credit: str = ""
+    uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def _event(
     )
     # In this transaction too: the subscribers' deliveries commit with the change.
     webhooks.record(article=article, action=action, data=data or {}, public=public)
-    article_id = article.pk
+    article_id, event_id = article.pk, event.pk
     if public:
         # In this transaction: the prepared page cannot outlive the change it misses
         # (article_changed re-prepares it once the change commits).
@@ -100,7 +107,11 @@ def _event(
     # Robust: the change committed and is reported as done whatever a listener does.
     transaction.on_commit(
         lambda: article_changed.send(
-            sender=Article, article_id=article_id, action=action, public=public
+            sender=Article,
+            article_id=article_id,
+            action=action,
+            public=public,
+            event_id=event_id,
         ),
         robust=True,
     )
@@ -205,18 +216,82 @@ def typeset_fields(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_blocks(article: Article, blocks: Iterable[BlockData]) -> None:
+def _block_key(block: Any) -> tuple[str, str, str]:
+    """What makes two blocks the same block unchanged: kind, words (quote marks folded, so
+    typed straight quotes match the typeset ones stored) and image."""
+    name = getattr(block.image, "name", block.image) or ""
+    words = body.fold_quotes(body.plain_text(block.text))
+    return (block.kind, words, name if isinstance(name, str) else "")
+
+
+def assign_uids(blocks: Sequence[BlockData], stored: Sequence[Any]) -> list[BlockData]:
+    """``blocks`` with every block's identity settled against the ``stored`` body.
+
+    A valid uid (``BLOCK_UID_RE``) is kept; the later of two equal ones, and an invalid one,
+    count as none. A block without one takes the uid of a stored block no other block claims:
+    first one with the same kind and words (a moved paragraph), then the one
+    ``diffing.aligned_pairs`` aligns it with (an edited one). Whatever is left is a new block
+    and gets a fresh uid. A plain-text save, an old revision restored, a service call
+    without uids all keep the identity of the blocks they did not change.
+    """
+    claimed: set[str] = set()
+    uids: list[str] = []
+    for data in blocks:
+        uid = data.uid if data.uid and BLOCK_UID_RE.fullmatch(data.uid) else ""
+        if uid in claimed:
+            uid = ""
+        claimed.add(uid)
+        uids.append(uid)
+    missing = [i for i, uid in enumerate(uids) if not uid]
+    if missing and stored:
+        free = [b for b in stored if b.uid and b.uid not in claimed]
+        by_key: dict[tuple, list[Any]] = {}
+        for block in free:
+            by_key.setdefault(_block_key(block), []).append(block)
+        unmatched = []
+        for i in missing:
+            same = by_key.get(_block_key(blocks[i]))
+            if same:
+                uids[i] = same.pop(0).uid
+            else:
+                unmatched.append(i)
+        taken = set(uids)
+        rest = [b for b in free if b.uid not in taken]
+        for old, new in diffing.aligned_pairs(rest, [blocks[i] for i in unmatched]):
+            uids[unmatched[new]] = rest[old].uid
+    taken = set(uids)
+    for i, uid in enumerate(uids):
+        if not uid:
+            uid = new_block_uid()
+            while uid in taken:
+                uid = new_block_uid()
+            taken.add(uid)
+            uids[i] = uid
+    return [
+        data if data.uid == uid else replace(data, uid=uid)
+        for data, uid in zip(blocks, uids, strict=True)
+    ]
+
+
+def _write_blocks(article: Article, blocks: Iterable[BlockData], *, fresh: bool = False) -> None:
     """Replace the article's body; checked against the block limits before anything goes.
 
     Text and captions are typeset (``typeset``) on the way in: the desk, imports and
-    restored revisions all store typographic quotes.
+    restored revisions all store typographic quotes. Each block keeps its identity
+    (``assign_uids``); ``fresh``: the article was just created and has no body yet.
     """
     blocks = list(blocks)
     block_limits_check(blocks)
+    if not fresh and not all(b.uid and BLOCK_UID_RE.fullmatch(b.uid) for b in blocks):
+        stored = list(article.blocks.only("uid", "kind", "text", "image"))
+    else:
+        stored = []
+    blocks = assign_uids(blocks, stored)
     article.blocks.all().delete()
     for position, data in enumerate(blocks, start=1):
         block = Block(
             article=article,
+            uid=data.uid,
             position=position,
             kind=data.kind,
             text=typeset(data.text, markup=True),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from articles import body, corrections, diffing, fields, permissions
+from articles import corrections, fields, permissions
 from articles.exceptions import (
     CorrectionChoiceRequired,
     EditorialPermissionDenied,
@@ -33,6 +33,8 @@ from articles.services.editing import (
     _apply_if_changed,
     _check_base,
     _locked_for_edit,
+    carry_attributions,
+    paragraph_moves,
 )
 
 if TYPE_CHECKING:
@@ -48,13 +50,6 @@ class CorrectionChoice:
     non_substantive_reason: str = ""
 
 
-def _paragraph_moves(article: Article, old_blocks: list[dict]) -> dict[int, int]:
-    """Old paragraph number -> new number, for paragraphs that survived the change."""
-    new_blocks = [{"kind": b.kind, "text": b.text} for b in article.blocks.all()]
-    diffs = diffing.diff_blocks(old_blocks, new_blocks)
-    return {d.old_number: d.new_number for d in diffs if d.old_number and d.new_number}
-
-
 def _carry_note_anchors(article: Article, moves: dict[int, int]) -> None:
     """Keep published notes marking the paragraph they concern after renumbering."""
     anchors = dict(article.note_anchors)
@@ -64,64 +59,6 @@ def _carry_note_anchors(article: Article, moves: dict[int, int]) -> None:
     if anchors != article.note_anchors:
         article.note_anchors = anchors
         article.save(update_fields=["note_anchors"])
-
-
-def _carry_attributions(article: Article, old_blocks: list[dict], actor) -> None:
-    """Keep attributions pointing at their words after the body changed.
-
-    Words that still stand word for word move with their paragraph (or to the one paragraph
-    they now stand in, when a paragraph was split); words a correction changed follow the
-    change ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were
-    removed entirely is deleted, and the audit log says so.
-    """
-    moved = _paragraph_moves(article, old_blocks)
-    old_paragraphs = body.paragraph_texts(old_blocks)
-    new_paragraphs = body.paragraph_texts(article.blocks.all())
-    for attribution in article.attributions.all():
-        if attribution.paragraph is None:
-            continue
-        text = body.normalize_space(attribution.text)
-        target = moved.get(attribution.paragraph)
-        # Compared as ``Attribution.clean`` compares (quote marks folded), and kept as the
-        # paragraph now spells the words.
-        holders = [n for n, p in new_paragraphs.items() if body.contains(p, text)]
-        if target in holders:
-            new_number, new_text = target, body.passage_in(new_paragraphs[target], text)
-        elif len(holders) == 1:
-            new_number, new_text = holders[0], body.passage_in(new_paragraphs[holders[0]], text)
-        else:
-            new_number, new_text = _follow_change(
-                old_paragraphs.get(attribution.paragraph, ""), new_paragraphs, target, text
-            )
-        if new_number is None:
-            _event(
-                article=article,
-                action="attribution.delete",
-                actor=actor,
-                message="Its words were removed by a correction.",
-                data={"source": attribution.source.name, "text": attribution.text},
-            )
-            attribution.delete()
-            continue
-        attribution.paragraph = new_number
-        attribution.text = new_text
-        attribution.full_clean()
-        attribution.save(update_fields=["paragraph", "text"])
-
-
-def _follow_change(
-    old_paragraph: str, new_paragraphs: dict[int, str], target: int | None, text: str
-) -> tuple[int | None, str]:
-    """Where changed words went: the span of the aligned paragraph that replaced them."""
-    old_text = body.normalize_space(old_paragraph)
-    found = body.find(old_text, text)
-    if target is None or found is None:
-        return None, ""
-    new_text = new_paragraphs[target]
-    span = diffing.map_span(old_text, new_text, *found)
-    if span is None:
-        return None, ""
-    return target, new_text[span[0] : span[1]].strip()
 
 
 @transaction.atomic
@@ -173,8 +110,9 @@ def article_correct(
             + "; ".join(analysis.touched_quotes)
             + "): that always needs a public note."
         )
-    _carry_attributions(article, before["blocks"], actor)
-    _carry_note_anchors(article, _paragraph_moves(article, before["blocks"]))
+    moves = paragraph_moves(before["blocks"], after["blocks"])
+    carry_attributions(article, before["blocks"], after["blocks"], moves, actor=actor)
+    _carry_note_anchors(article, moves)
     revision = revision_create(article=article, actor=actor, message=message or "Corrected")
     data: dict[str, Any] = {
         "revision": revision.number,

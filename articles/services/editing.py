@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from articles import fields, permissions
+from articles import body, diffing, fields, permissions
 from articles.exceptions import (
     EditConflict,
     EditorialPermissionDenied,
@@ -78,7 +78,7 @@ def article_create(
     )
     article.full_clean()
     article.save()
-    _write_blocks(article, blocks)
+    _write_blocks(article, blocks, fresh=True)
     _write_bylines(article, authors, actor=actor)
     if tags:
         article.tags.set(list(tags))
@@ -158,6 +158,103 @@ def _apply_if_changed(
     return after
 
 
+def paragraph_moves(old_blocks: Sequence[Any], new_blocks: Sequence[Any]) -> dict[int, int]:
+    """Old paragraph number -> new number, for the paragraphs that are still in the body.
+
+    A paragraph is followed by its identity (``Block.uid``) first, however it moved or its
+    words changed; paragraphs without a match there (a snapshot from before blocks had
+    uids) by ``diffing``'s alignment of the two bodies. Blocks are snapshot dicts.
+    """
+
+    def uid(block: Any) -> str:
+        return block.get("uid", "") if isinstance(block, dict) else block.uid
+
+    new_numbers = {
+        uid(item.block): item.number
+        for item in body.number_blocks(new_blocks)
+        if item.number and uid(item.block)
+    }
+    moves = {
+        item.number: new_numbers[uid(item.block)]
+        for item in body.number_blocks(old_blocks)
+        if item.number and uid(item.block) in new_numbers
+    }
+    taken = set(moves.values())
+    for diff in diffing.diff_blocks(old_blocks, new_blocks):
+        old, new = diff.old_number, diff.new_number
+        if old and new and old not in moves and new not in taken:
+            moves[old] = new
+            taken.add(new)
+    return moves
+
+
+def carry_attributions(
+    article: Article,
+    old_blocks: Sequence[Any],
+    new_blocks: Sequence[Any],
+    moves: dict[int, int],
+    *,
+    actor: AbstractBaseUser | None,
+) -> None:
+    """Keep attributions pointing at their words after the body changed (``moves`` from
+    ``paragraph_moves``), on a draft edit and a correction alike.
+
+    Words that still stand word for word move with their paragraph (or to the one paragraph
+    they now stand in, when a paragraph was split); words a correction changed follow the
+    change ("militaries (sic)" becomes "forces (sic)"). An attribution whose words were
+    removed entirely is deleted, and the audit log says so.
+    """
+    old_paragraphs = body.paragraph_texts(old_blocks)
+    new_paragraphs = body.paragraph_texts(new_blocks)
+    for attribution in article.attributions.select_related("source"):
+        if attribution.paragraph is None:
+            continue
+        text = body.normalize_space(attribution.text)
+        target = moves.get(attribution.paragraph)
+        # Compared as ``Attribution.clean`` compares (quote marks folded), and kept as the
+        # paragraph now spells the words.
+        holders = [n for n, p in new_paragraphs.items() if body.contains(p, text)]
+        if target in holders:
+            new_number, new_text = target, body.passage_in(new_paragraphs[target], text)
+        elif len(holders) == 1:
+            new_number, new_text = holders[0], body.passage_in(new_paragraphs[holders[0]], text)
+        else:
+            new_number, new_text = _follow_change(
+                old_paragraphs.get(attribution.paragraph, ""), new_paragraphs, target, text
+            )
+        if new_number is None:
+            _event(
+                article=article,
+                action="attribution.delete",
+                actor=actor,
+                message="Its words were removed from the story.",
+                data={"source": attribution.source.name, "text": attribution.text},
+            )
+            attribution.delete()
+            continue
+        if (new_number, new_text) == (attribution.paragraph, attribution.text):
+            continue
+        attribution.paragraph = new_number
+        attribution.text = new_text
+        attribution.full_clean()
+        attribution.save(update_fields=["paragraph", "text"])
+
+
+def _follow_change(
+    old_paragraph: str, new_paragraphs: dict[int, str], target: int | None, text: str
+) -> tuple[int | None, str]:
+    """Where changed words went: the span of the aligned paragraph that replaced them."""
+    old_text = body.normalize_space(old_paragraph)
+    found = body.find(old_text, text)
+    if target is None or found is None:
+        return None, ""
+    new_text = new_paragraphs[target]
+    span = diffing.map_span(old_text, new_text, *found)
+    if span is None:
+        return None, ""
+    return target, new_text[span[0] : span[1]].strip()
+
+
 @transaction.atomic
 def article_update(
     *,
@@ -193,6 +290,9 @@ def article_update(
             + ", ".join(sorted(changed - COPY_FIELDS))
             + "."
         )
+    if after["blocks"] != before["blocks"]:
+        moves = paragraph_moves(before["blocks"], after["blocks"])
+        carry_attributions(article, before["blocks"], after["blocks"], moves, actor=actor)
     revision = revision_create(article=article, actor=actor, message=message or "Edited")
     _event(
         article=article,

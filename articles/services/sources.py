@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles import body, permissions
@@ -26,11 +27,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SourceData:
-    """A source to create with the attribution that first cites it."""
+    """A source to create with the attribution that first cites it.
+
+    Its affiliation is a source on file (``affiliation_id``) or a name
+    (``affiliation_name``): the organisation that goes by it, else a new one.
+    """
 
     name: str
     kind: str = Source.Kind.PERSON
     role: str = ""
+    affiliation_id: int | None = None
+    affiliation_name: str = ""
 
 
 @transaction.atomic
@@ -48,9 +55,9 @@ def attribution_create(
     """Tie words in the body to their source; the words must stand in that paragraph.
 
     The source is an existing one (``source``) or a new one (``new_source``), never both. A
-    new source is created in the same transaction, so an attribution that is refused leaves
-    no source behind. On a story that is live, only someone who may correct it may add
-    sources to it.
+    new source (and a new organisation it belongs to) is created in the same transaction, so
+    an attribution that is refused leaves no source behind. On a story that is live, only
+    someone who may correct it may add sources to it.
     """
     if source is None and new_source is None:
         raise InvalidTransition("Choose a source or name a new one.")
@@ -60,9 +67,7 @@ def attribution_create(
     if not (permissions.can_edit(actor, article) or permissions.can_correct(actor, article)):
         raise EditorialPermissionDenied("You may not add attributions to this article now.")
     if new_source is not None:
-        source = source_create(
-            actor=actor, name=new_source.name, kind=new_source.kind, role=new_source.role
-        )
+        source = _new_source(actor=actor, data=new_source)
     attribution = Attribution(
         article=article,
         source=source,
@@ -80,6 +85,8 @@ def attribution_create(
     }
     if new_source is not None:
         data["new_source"] = True
+        if source.affiliation_id:
+            data["affiliation"] = source.affiliation.name
     _event(article=article, action="attribution.create", actor=actor, data=data)
     return attribution
 
@@ -148,6 +155,29 @@ def _as_printed(article: Article, paragraph: int | None, text: str) -> str:
     if paragraph:
         return body.passage_in(article.paragraph_texts().get(paragraph, ""), text) or text
     return text
+
+
+def _new_source(*, actor: AbstractBaseUser | None, data: SourceData) -> Source:
+    """The source ``data`` describes, with its affiliation: the one on file by id, else the
+    one that goes by the name given (any case), else a new organisation of that name."""
+    affiliation = None
+    if data.affiliation_id:
+        affiliation = Source.objects.filter(pk=data.affiliation_id).first()
+        if affiliation is None:
+            raise ValidationError({"affiliation": "That affiliation is no longer on file."})
+    elif data.affiliation_name.strip():
+        affiliation = _source_named(data.affiliation_name) or source_create(
+            actor=actor,
+            name=" ".join(data.affiliation_name.split()),
+            kind=Source.Kind.ORGANISATION,
+        )
+    return source_create(
+        actor=actor,
+        name=" ".join(data.name.split()),
+        kind=data.kind,
+        role=data.role.strip(),
+        affiliation=affiliation,
+    )
 
 
 @transaction.atomic

@@ -6,8 +6,6 @@ Each view parses input, calls one service and reports the outcome; the rules liv
 
 from __future__ import annotations
 
-from itertools import zip_longest
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,17 +24,18 @@ from editors.forms import (
     ArticleFilterForm,
     ArticleForm,
     AttributionForm,
-    BlockFormSet,
+    AttributionPickForm,
+    BodyForm,
     CommentForm,
     CorrectionForm,
     ImportForm,
     SuggestionForm,
     TransitionForm,
     article_initial,
-    block_initial,
     byline_formset,
     changes_from_forms,
 )
+from editors.views import reports as report_views
 from editors.views.common import desk_article, desk_view, no_store, report_error
 
 Status = Article.Status
@@ -76,18 +75,6 @@ def _locked_fields(user, article: Article | None) -> frozenset[str]:
     return frozenset(locked)
 
 
-def _block_rows(blocks, article: Article | None, editable: bool) -> list[tuple]:
-    """Each body form with the paragraph number readers see it under, paired in order: the
-    stored blocks have their numbers; spare forms and re-posted ones (the order may have
-    changed) have none. A read-only story shows no spare forms."""
-    numbers = [] if article is None or blocks.is_bound else article.numbered_blocks()
-    shown = blocks.forms if editable else blocks.forms[: blocks.initial_form_count()]
-    return [
-        (form, numbered.number if numbered else None)
-        for form, numbered in zip_longest(shown, numbers[: len(shown)])
-    ]
-
-
 def _presence(request: HttpRequest, article: Article) -> dict:
     """This load of the page is a new tab: record it, and who else has the story open."""
     tab = presence.new_tab()
@@ -103,9 +90,7 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
     ``with_editor_data()``: everything here reads its bylines, blocks, attributions and tags
     from that, so the page costs the same number of queries however long the story."""
     context = {"article": article, **forms}
-    if article is None:
-        context["block_rows"] = _block_rows(forms["blocks"], None, editable=True)
-    else:
+    if article is not None:
         correcting = permissions.can_correct(request.user, article)
         editable = permissions.can_edit(request.user, article) or correcting
         context.setdefault("correction_form", CorrectionForm() if correcting else None)
@@ -122,8 +107,7 @@ def _editor_context(request: HttpRequest, article: Article | None, **forms) -> d
                 "comments": article.comments.select_related("author"),
                 "comment_form": CommentForm(),
                 "attributions": article.attributions.all(),
-                "attribution_form": AttributionForm(),
-                "block_rows": _block_rows(forms["blocks"], article, editable),
+                "attribute_form": AttributionPickForm(paragraphs=article.paragraph_texts()),
                 **_presence(request, article),
                 "problems": services.article_publish_problems(article),
                 "preview_links": _preview_links(request.user, article),
@@ -148,10 +132,10 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400  # unless the draft is created and we redirect
         form = ArticleForm(request.POST, request.FILES)
-        blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
+        body_form = BodyForm(request.POST, request.FILES)
         bylines = byline_formset(request.user, data=request.POST)
-        if form.is_valid() and blocks.is_valid() and bylines.is_valid():
-            changes = changes_from_forms(form, blocks, bylines)
+        if form.is_valid() and body_form.is_valid() and bylines.is_valid():
+            changes = changes_from_forms(form, body_form, bylines)
             try:
                 article = services.article_create(
                     actor=request.user,
@@ -168,13 +152,13 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 return redirect("editors:article_edit", pk=article.pk)
     else:
         form = ArticleForm(initial={"base_revision": 0})
-        blocks = BlockFormSet(prefix="blocks")
+        body_form = BodyForm()
         # A new story carries the user's own byline (their author profile) from the start.
         bylines = byline_formset(request.user)
     return render(
         request,
         "editors/article_form.html",
-        _editor_context(request, None, form=form, blocks=blocks, bylines=bylines),
+        _editor_context(request, None, form=form, body_form=body_form, bylines=bylines),
         status=status,
     )
 
@@ -225,6 +209,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = desk_article(request, pk, Article.objects.with_editor_data())
     locked = _locked_fields(request.user, article)
     initial = article_initial(article)
+    stored = list(article.blocks.all())
     status = 200
     conflict = None
     # Whether the page shows the correction fields (a live story, an editor who corrects).
@@ -232,6 +217,11 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     correction_form = (
         CorrectionForm(request.POST if request.method == "POST" else None) if correcting else None
     )
+    # A reader's report this correction answers (reports/): shown above the note fields,
+    # which it prefills when the page opens.
+    reader_report = report_views.report_for_correction(request, article) if correcting else None
+    if reader_report is not None and request.method != "POST":
+        correction_form = CorrectionForm(initial=report_views.correction_initial(reader_report))
     analysis = None
     if request.method == "POST":
         # The page that posted is being replaced: the one this answers with (or redirects
@@ -244,11 +234,11 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("You may not edit this article now.")
         status = 400  # unless it saves and we redirect
         form = ArticleForm(request.POST, request.FILES, initial=initial, locked=locked)
-        blocks = BlockFormSet(request.POST, request.FILES, prefix="blocks")
+        body_form = BodyForm(request.POST, request.FILES, stored=stored)
         bylines = byline_formset(request.user, article, data=request.POST)
-        forms_valid = form.is_valid() and blocks.is_valid() and bylines.is_valid()
+        forms_valid = form.is_valid() and body_form.is_valid() and bylines.is_valid()
         if forms_valid and (correction_form is None or correction_form.is_valid()):
-            changes = changes_from_forms(form, blocks, bylines)
+            changes = changes_from_forms(form, body_form, bylines)
             try:
                 outcome = services.article_save(
                     article=article,
@@ -264,7 +254,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data = request.POST.copy()
                 data["base_revision"] = str(exc.revision.number)
                 form = ArticleForm(data, initial=initial, locked=locked)
-                blocks = BlockFormSet(data, prefix="blocks")
+                body_form = BodyForm(data, stored=stored)
                 bylines = byline_formset(request.user, article, data=data)
                 status = 409
             except CorrectionChoiceRequired as exc:
@@ -283,17 +273,18 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             initial={**initial, "base_revision": services.latest_revision_number(article)},
             locked=locked,
         )
-        blocks = BlockFormSet(prefix="blocks", initial=block_initial(article))
+        body_form = BodyForm(stored=stored)
         bylines = byline_formset(request.user, article)
     context = _editor_context(
         request,
         article,
         form=form,
-        blocks=blocks,
+        body_form=body_form,
         bylines=bylines,
         conflict=conflict,
         correction_form=correction_form,
         analysis=analysis,
+        reader_report=reader_report,
     )
     return render(request, "editors/article_form.html", context, status=status)
 

@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 from articles.models import Article, CorrectionNote
 from articles.querysets import owned_q
+from editors.views import reports as report_views
 from editors.views.common import desk_view, no_store
+from notifications import selectors as notifications
 
 Status = Article.Status
 QUEUE_LENGTH = 8
@@ -85,5 +87,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "editors/dashboard.html",
-        {"queues": queues, "recent_corrections": corrections},
+        {
+            "queues": queues,
+            "recent_corrections": corrections,
+            # One query: the newest unread and their count (the navigation's badge too).
+            "waiting": notifications.waiting(request),
+            # One count, for those who handle readers' error reports.
+            "error_reports_waiting": report_views.waiting_for(request.user),
+        },
     )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -32,7 +33,9 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, keep: Source, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duplicate"].queryset = Source.objects.exclude(pk=keep.pk)
+        self.fields["duplicate"].queryset = Source.objects.exclude(pk=keep.pk).order_by(
+            Lower("name"), "pk"
+        )
 
 
 @desk_view
@@ -45,7 +48,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         sources = sources.filter(
             Q(name__icontains=query) | Q(role__icontains=query) | Q(aliases__icontains=query)
         )
-    page = Paginator(sources.order_by("name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(sources.order_by(Lower("name"), "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "editors/source_list.html", {"page": page, "q": query})
 
 

@@ -4,6 +4,7 @@ refused upload leaves nothing behind; and how a kept original loses its metadata
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -24,7 +25,7 @@ from articles.images import (
     validate_image,
 )
 from articles.models import Article
-from editors.forms import ArticleForm, BlockForm
+from editors.forms import ArticleForm, BodyForm
 from tests.factories import SectionFactory, image_upload
 from tests.helpers import user_with_role
 
@@ -188,14 +189,28 @@ class TestForms:
         form = ArticleForm(data, {"lead_image": image_upload("x.jpg", image_format="PNG")})
         assert form.is_valid(), form.errors
 
-    def test_block_form_refuses_a_bad_image(self):
-        """A body image block refuses a bomb with the pixel message, before any service runs."""
-        data = {"kind": "image", "image_alt": "A chart"}
-        form = BlockForm(data, {"image": _upload(_png_header(20000, 20000), "chart.png")})
+    def test_body_form_refuses_a_bad_image(self):
+        """A body image added without JavaScript refuses a bomb with the pixel message,
+        before any service runs."""
+        data = {"body": "The bridge reopened.", "add_image_alt": "A chart", "add_image_after": "1"}
+        form = BodyForm(data, {"add_image": _upload(_png_header(20000, 20000), "chart.png")})
         assert not form.is_valid()
-        assert form.errors["image"][0] == (
+        assert form.errors["add_image"][0] == (
             "The image is 400 megapixels; the most we accept is 40 megapixels."
         )
+
+    def test_body_form_refuses_a_bad_image_from_the_editor(self):
+        """The editor's new image (``upload-<uid>``) passes the same checks."""
+        blocks = [{"uid": "a1", "kind": "image", "upload": "upload-a1", "image_alt": "A chart"}]
+        form = BodyForm(
+            {"body_json": json.dumps(blocks)},
+            {"upload-a1": _upload(_png_header(20000, 20000), "chart.png")},
+        )
+        assert not form.is_valid()
+        assert form.non_field_errors() == [
+            "The image in block 1: The image is 400 megapixels; the most we accept is "
+            "40 megapixels."
+        ]
 
 
 def _create_data(section, **extra) -> dict:
@@ -204,13 +219,7 @@ def _create_data(section, **extra) -> dict:
         "section": str(section.pk),
         "kind": "news",
         "base_revision": "0",
-        "blocks-TOTAL_FORMS": "1",
-        "blocks-INITIAL_FORMS": "0",
-        "blocks-MIN_NUM_FORMS": "0",
-        "blocks-MAX_NUM_FORMS": "1000",
-        "blocks-0-kind": "paragraph",
-        "blocks-0-text": "The bridge reopened on Monday.",
-        "blocks-0-ORDER": "1",
+        "body": "The bridge reopened on Monday.",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "0",
@@ -268,17 +277,46 @@ class TestDeskUpload:
             section,
             lead_image=image_upload("lead.jpg"),
             lead_image_alt="The bridge",
-            **{
-                "blocks-0-kind": "image",
-                "blocks-0-text": "",
-                "blocks-0-image": _upload(SVG, "chart.svg"),
-                "blocks-0-image_alt": "A chart",
-            },
+            add_image=_upload(SVG, "chart.svg"),
+            add_image_alt="A chart",
         )
         response = client.post(reverse("editors:article_create"), data)
         assert "This is an SVG file." in response.content.decode()
         assert not Article.objects.exists()
         assert _files(settings.MEDIA_ROOT) == []
+
+    def test_a_body_image_goes_in_without_javascript_and_shows_as_a_line(
+        self, client, editor, settings
+    ):
+        """ "Add an image" after paragraph 1 stores it there; the text box then shows it as
+        its ``![alt](name)`` line, and moving that line moves the image."""
+        section = SectionFactory()
+        data = _create_data(
+            section,
+            body="The bridge reopened on Monday.\n\nTraffic was light.",
+            add_image=image_upload("bridge.jpg"),
+            add_image_alt="The bridge at dawn",
+            add_image_caption="Open again",
+            add_image_after="1",
+        )
+        assert client.post(reverse("editors:article_create"), data).status_code == 302
+        article = Article.objects.get()
+        assert [b.kind for b in article.blocks.all()] == ["paragraph", "image", "paragraph"]
+        image = article.blocks.all()[1]
+        assert (Path(settings.MEDIA_ROOT) / image.image.name).is_file()
+        edit = reverse("editors:article_edit", kwargs={"pk": article.pk})
+        shown = client.get(edit).context["body_form"]["body"].value()
+        line = f"![The bridge at dawn]({image.image.name})\nCaption: Open again"
+        assert shown == f"The bridge reopened on Monday.\n\n{line}\n\nTraffic was light."
+
+        moved = _create_data(
+            section,
+            base_revision="1",
+            body=f"{line}\n\nThe bridge reopened on Monday.\n\nTraffic was light.",
+        )
+        assert client.post(edit, moved).status_code == 302
+        assert [b.kind for b in article.blocks.all()] == ["image", "paragraph", "paragraph"]
+        assert article.blocks.all()[0].uid == image.uid
 
     def test_good_lead_image_is_stored(self, client, editor, settings):
         """The same post with a real image creates the draft and keeps the file."""

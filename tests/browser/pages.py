@@ -215,7 +215,7 @@ def error_page(name: str):
     if kind == "503-post":
         data = {
             "headline": "Harbour wall <b>rebuilt</b>",
-            "blocks-0-text": "The council met on Tuesday.\n\nIt voted yes.",
+            "body": "The council met on Tuesday.\n\nIt voted yes.",
             "csrfmiddlewaretoken": "never-shown",
         }
         request = factory.post(path, data, headers={"referer": f"http://testserver{path}"})

@@ -154,7 +154,7 @@ def test_the_admin_works_under_the_policy(watched):
 
 
 def test_the_desk_javascript_works_under_the_policy(watched):
-    """Log in through the form, add and reorder paragraphs with the block controls, get the
+    """Log in through the form, type and reorder paragraphs in the body editor, get the
     autosaved text back after a reload, open the phone menu: all without a violation."""
     build_site()
     page = watched.open("/accounts/login/")
@@ -166,19 +166,15 @@ def test_the_desk_javascript_works_under_the_policy(watched):
     page = watched.open("/desk/articles/new/")
     page.get_by_label("Headline").fill("Harbour bridge to close for repairs")
     page.get_by_label("Section").select_option(label="Local")
-    page.get_by_role("button", name="Add paragraph").click()
-    blocks = page.locator("[data-block]:visible")
-    assert blocks.count() == 2
-    blocks.nth(0).locator("textarea").fill("The bridge closes on Monday.")
-    blocks.nth(1).locator("textarea").fill("Ferries will run instead.")
-    assert [b.strip() for b in blocks.locator("[data-block-number]").all_inner_texts()] == [
-        "¶ 1",
-        "¶ 2",
-    ]
-    blocks.nth(0).get_by_role("button", name="Move down").click()
-    assert page.locator("[data-block]:visible textarea").first.input_value() == (
-        "Ferries will run instead."
-    )
+    page.get_by_role("textbox", name="Story body").click()
+    page.keyboard.type("The bridge closes on Monday.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ferries will run instead.")
+    paragraphs = page.locator("#body-editor-text p")
+    assert [p.get_attribute("data-paragraph-number") for p in paragraphs.all()] == ["1", "2"]
+    paragraphs.first.click()
+    page.get_by_role("button", name="Move block down").click()
+    assert paragraphs.first.inner_text() == "Ferries will run instead."
     page.get_by_role("button", name="Create draft").click()
     page.get_by_text("Draft created.").wait_for()
     article = Article.objects.get(headline="Harbour bridge to close for repairs")
@@ -189,13 +185,20 @@ def test_the_desk_javascript_works_under_the_policy(watched):
 
     headline = page.get_by_label("Headline")
     headline.fill("Harbour bridge to close for three weeks")
+    page.locator("#body-editor-text p").last.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Buses too.")
     page.wait_for_timeout(4500)  # desk.js autosaves every four seconds
     page.reload()
     banner = page.locator("[data-autosave-banner]")
     assert banner.is_visible()
     assert "Restore unsaved text" in banner.inner_text()
+    assert page.locator("#body-editor-text p").last.inner_text() == "The bridge closes on Monday."
     banner.get_by_role("button", name="Restore").click()
     assert page.get_by_label("Headline").input_value() == "Harbour bridge to close for three weeks"
+    assert page.locator("#body-editor-text p").last.inner_text() == (
+        "The bridge closes on Monday. Buses too."
+    )
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("button", name="Show or hide the menu").click()

@@ -37,7 +37,8 @@ def test_the_skip_link_is_the_first_stop_and_reaches_the_main_content(page, live
 
 
 def test_a_reporter_creates_a_draft_with_javascript_off(page_without_js, live_server):
-    """The editor works without JavaScript: the spare block forms take new paragraphs."""
+    """The editor works without JavaScript: the body's text box takes the paragraphs,
+    separated by a blank line."""
     call_command("load_demo", verbosity=0)
     account_set_role(username="rosa", role="reporter", password=PASSWORD)
     page = page_without_js
@@ -48,9 +49,9 @@ def test_a_reporter_creates_a_draft_with_javascript_off(page_without_js, live_se
     page.goto(f"{live_server.url}/desk/articles/new/")
     page.get_by_label("Headline").fill("Ferry timetable changes in spring")
     page.get_by_label("Section").select_option(label="Local")
-    texts = page.locator("textarea[name$='-text']")
-    texts.nth(0).fill("The ferry will run every 40 minutes from March.")
-    texts.nth(1).fill("Weekend sailings are unchanged.")
+    page.get_by_label("Body text").fill(
+        "The ferry will run every 40 minutes from March.\n\nWeekend sailings are unchanged."
+    )
     page.get_by_role("button", name="Create draft").click()
 
     article = Article.objects.get(headline="Ferry timetable changes in spring")
@@ -61,6 +62,24 @@ def test_a_reporter_creates_a_draft_with_javascript_off(page_without_js, live_se
     assert page.get_by_text("Draft created.").is_visible()
 
 
+# Selects a word where it stands in a phrase inside an element, as a mouse drag would.
+SELECT_WORD = """(el, {word, in: phrase}) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.data.indexOf(phrase) < 0) continue;
+    const at = node.data.indexOf(phrase) + phrase.indexOf(word);
+    el.closest("[contenteditable]").focus();
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return;
+  }
+  throw new Error("not found: " + phrase);
+}"""
+
+
 def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, client):
     """The issue's 'done': a correction in the desk shows on the page, the log and the feed."""
     call_command("load_demo", verbosity=0)
@@ -69,8 +88,11 @@ def test_an_editor_corrects_the_seed_and_readers_see_it(page, live_server, clien
     log_in(page, live_server, "elena")
 
     page.goto(f"{live_server.url}/desk/articles/{seed.pk}/")
-    box = page.locator("textarea[name$='-text']").filter(has_text="Gen. Stephen Townsend")
-    box.fill(box.input_value().replace("forces (sic)", "militaries (sic)"))
+    # In the body editor: select the word in paragraph 11 and type over it.
+    paragraph = page.locator('#body-editor-text [data-paragraph-number="11"]')
+    assert "Gen. Stephen Townsend" in paragraph.inner_text()
+    paragraph.evaluate(SELECT_WORD, {"word": "forces", "in": "forces (sic)"})
+    page.keyboard.type("militaries")
     page.get_by_role("button", name="Publish correction").click()
 
     # Nothing is live yet: the desk shows the change and a note drafted from it, and does

@@ -29,9 +29,10 @@ pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 LIST = reverse("editors:article_list")
-# Session, user, the user's and their groups' permissions; then the page of articles with
-# their sections (paged by key, never counted) and the sections for the filter's select.
-LIST_QUERIES = 4 + 2
+# Session, user, the user's and their groups' permissions, the Inbox badge's unread
+# notifications; then the page of articles with their sections (paged by key, never counted)
+# and the sections for the filter's select.
+LIST_QUERIES = 5 + 2
 
 
 def changed(article: Article, when: datetime) -> Article:

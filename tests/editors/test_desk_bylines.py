@@ -73,7 +73,7 @@ class TestNewStory:
             {
                 "headline": ["Bridge reopens after repairs"],
                 "section": [str(SectionFactory().pk)],
-                "blocks-0-text": ["The bridge reopened on Monday."],
+                "body": ["The bridge reopened on Monday."],
                 "bylines-0-author": [str(own(reporter).pk)],
             }
         )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, CorrectionNote
-from tests.editors.test_editor_form import form_data
+from tests.editors.test_editor_form import form_data, set_block
 from tests.factories import ArticleFactory, PublishedArticleFactory, image_upload
 from tests.helpers import edit_url
 
@@ -76,7 +76,7 @@ class TestWhatTheSaveSays:
         """A change published with a clarification says so, and where its note points."""
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
-        data["blocks-0-text"] = ["The council met on Wednesday."]
+        set_block(data, 0, "The council met on Wednesday.")
         data.update(
             {
                 "correction-choice": ["note"],
@@ -94,7 +94,7 @@ class TestWhatTheSaveSays:
         """A correction with a note on a paragraph names that paragraph."""
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
-        data["blocks-0-text"] = ["The council met on Wednesday."]
+        set_block(data, 0, "The council met on Wednesday.")
         data.update(
             {
                 "correction-choice": ["note"],
@@ -113,7 +113,7 @@ class TestWhatTheSaveSays:
         changed and a drafted note; nothing goes live."""
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
-        data["blocks-0-text"] = ["The council met on Wednesday."]
+        set_block(data, 0, "The council met on Wednesday.")
 
         response = client.post(edit_url(live), data)
 
@@ -127,7 +127,7 @@ class TestWhatTheSaveSays:
         """Choosing a public note and writing none is invalid input: 400, nothing saved."""
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
-        data["blocks-0-text"] = ["The council met on Wednesday."]
+        set_block(data, 0, "The council met on Wednesday.")
         data.update({"correction-choice": ["note"], "correction-text": [""]})
 
         response = client.post(edit_url(live), data)
@@ -187,7 +187,7 @@ class TestPlainArticleForm:
         client.force_login(reporter)
         data = form_data(client.get(edit_url(draft)))
         data["headline"] = ["A headline that was never saved"]
-        data["blocks-0-kind"] = ["image"]  # an image block without an image
+        set_block(data, 0, "![A photo](body/2020/01/not-this-storys.jpg)")  # not its image
 
         response = client.post(edit_url(draft), data)
 

@@ -452,8 +452,10 @@ class TestListsAndDashboard:
         client.force_login(editor)
         client.get(reverse("editors:dashboard"))
         # Session, user, the user's and its groups' permissions (4), one aggregate for every
-        # count, one list for each of the six queues, recent corrections.
-        expected = 12
+        # count, one list for each of the six queues, recent corrections, the "Waiting for you"
+        # card's unread notifications (which the Inbox badge reuses), the readers' error
+        # reports waiting (an editor handles them).
+        expected = 14
         with django_assert_num_queries(expected):
             client.get(reverse("editors:dashboard"))
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, Section
-from editors.forms import BlockForm
+from editors.forms import BodyForm
 
 pytestmark = pytest.mark.django_db
 URL = "/desk/articles/import/"
@@ -125,12 +125,11 @@ class TestRequestLimits:
         assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= 2 * settings.NEWSROOM_IMPORT_MAX_BYTES
 
     def test_an_article_at_the_block_limit_can_be_posted_from_the_editor(self):
-        """The editor posts every block form (two spare ones too), each with a file input that
-        browsers send even when empty: Django's field and file counts must allow that."""
-        per_block = len(BlockForm.base_fields) + 2  # ORDER and DELETE
-        forms = settings.NEWSROOM_MAX_BLOCKS + 2
-        fields_needed = per_block * forms + 200  # the article's own fields and the rest
-        files_needed = forms + 1  # and the lead image
+        """The body is one text box and one JSON field, but the editor adds a file input for
+        each new image (``upload-<uid>``, at most one a block): Django's field and file
+        counts must allow a story of nothing but new images."""
+        fields_needed = len(BodyForm.base_fields) + 200  # the article's own fields and the rest
+        files_needed = settings.NEWSROOM_MAX_BLOCKS + 2  # and "Add an image", the lead image
         assert fields_needed <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         assert files_needed <= settings.DATA_UPLOAD_MAX_NUMBER_FILES
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("editors:person_list")
 
 # Session and user; a superuser's permission checks ask the database nothing. Then the page
-# of people (author joined, stories counted) and their groups.
-PEOPLE_PAGE = 4
+# of people (author joined, stories counted) and their groups; the Inbox badge's unread
+# notifications.
+PEOPLE_PAGE = 5
 
 
 def people_rows(response) -> dict[str, tuple]:

@@ -15,7 +15,7 @@ from articles import services
 from articles.exceptions import EditorialPermissionDenied
 from articles.models import Article, Author
 from editors import accounts
-from tests.editors.test_editor_form import form_data
+from tests.editors.test_editor_form import form_data, set_block
 from tests.factories import AuthorFactory, SectionFactory
 from tests.helpers import user_with_role
 
@@ -87,7 +87,7 @@ class TestAdminAddPage:
         data = form_data(response)
         data["headline"] = ["Bridge reopens after repairs"]
         data["section"] = [str(SectionFactory().pk)]
-        data["blocks-0-text"] = ["The bridge reopened on Monday."]
+        set_block(data, 0, "The bridge reopened on Monday.")
         data["bylines-0-author"] = [str(someone.pk)]
         response = client.post(reverse("editors:article_create"), data)
         assert response.status_code == 400

@@ -233,7 +233,8 @@ class TestCsrf:
 def test_the_page_costs_the_same_queries_however_many_tokens(
     client, reporter, django_assert_num_queries
 ):
-    """Session, user, the two permission queries, then the tokens and the history."""
+    """Session, user, the two permission queries, then the tokens and the history, and the
+    Inbox badge's unread notifications."""
     client.force_login(reporter)
     counts = []
     for n in (1, 5):
@@ -241,7 +242,7 @@ def test_the_page_costs_the_same_queries_however_many_tokens(
             token, _ = tokens.api_token_create(actor=reporter, name=f"Feed {n}-{i}")
             tokens.api_token_revoke(token=token, actor=reporter)
         client.get(PAGE)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert client.get(PAGE).status_code == 200
         counts.append(ApiToken.objects.count())
     assert counts == [1, 5]

@@ -14,7 +14,7 @@ from kombu import pools
 
 from articles import services
 from newsroom.celery import app
-from tests.editors.test_editor_form import form_data
+from tests.editors.test_editor_form import form_data, set_block
 from tests.factories import PublishedArticleFactory
 from tests.helpers import edit_url, user_with_role
 from tests.webhooks.conftest import subscribe, wait_for
@@ -61,7 +61,7 @@ def desk_correction(client) -> float:
         services.revision_create(article=live, actor=None)
     client.force_login(user_with_role("editor"))
     data = form_data(client.get(edit_url(live)))
-    data["blocks-0-text"] = ["The council met on Wednesday."]
+    set_block(data, 0, "The council met on Wednesday.")
     data.update(
         {
             "correction-choice": ["note"],

@@ -14,7 +14,7 @@ from articles import ninjs, permissions, services
 from articles.models import Article
 from articles.services import CorrectionChoice, NoteData
 from tests.api.helpers import assert_valid_ninjs
-from tests.editors.test_editor_form import form_data
+from tests.editors.test_editor_form import form_data, set_block
 from tests.factories import ArticleFactory, PublishedArticleFactory, article_changes
 from tests.helpers import edit_url, user_with_role
 from tests.webhooks.conftest import subscribe
@@ -72,7 +72,7 @@ class TestDeskCorrection:
         before = version_of(live)
         client.force_login(editor)
         data = form_data(client.get(edit_url(live)))
-        data["blocks-0-text"] = ["The council met on Wednesday."]
+        set_block(data, 0, "The council met on Wednesday.")
         data.update(
             {
                 "correction-choice": ["note"],

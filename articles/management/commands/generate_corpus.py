@@ -506,6 +506,7 @@ ARTICLE_COLUMNS = (
 )
 BLOCK_COLUMNS = (
     "article_id",
+    "uid",
     "position",
     "kind",
     "text",
@@ -708,6 +709,7 @@ class StoryMaker:
             "lead_image_credit": "",
             "blocks": [
                 {
+                    "uid": _block_uid(position),
                     "kind": k,
                     "text": t,
                     "image": "",
@@ -715,13 +717,14 @@ class StoryMaker:
                     "image_caption": "",
                     "image_credit": "",
                 }
-                for k, t in body
+                for position, (k, t) in enumerate(body)
             ],
         }
         return Story(
             article=article,
             blocks=[
-                (article_id, position, k, t, "", "", "", "") for position, (k, t) in enumerate(body)
+                (article_id, _block_uid(position), position, k, t, "", "", "", "")
+                for position, (k, t) in enumerate(body)
             ],
             bylines=[(article_id, a.pk, i) for i, a in enumerate(authors)],
             attributions=[
@@ -807,6 +810,12 @@ def _copy_value(value) -> str:
     if isinstance(value, dict | list):
         return _copy_value(json.dumps(value, ensure_ascii=False))
     return str(value)
+
+
+def _block_uid(position: int) -> str:
+    """A generated block's identity (``Block.uid``): unique in its story, and the same on
+    every run."""
+    return f"gen{position:05d}"
 
 
 class Writer:

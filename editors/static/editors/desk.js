@@ -1,10 +1,7 @@
 /*
- * The desk's progressive enhancement. Every page works without this file: the editor's
- * body blocks are reordered with their "Position" numbers, removed with "Remove" and
- * added by filling an empty block. When JavaScript runs, this adds:
- *   - "Move up" / "Move down" buttons that reorder blocks and renumber the Position inputs,
- *   - "Add paragraph" (and friends) buttons that clone the formset's empty form,
- *   - image fields shown only for image blocks, live "¶ N" paragraph numbers,
+ * The desk's progressive enhancement. Every page works without this file (the story's body
+ * is then its plain-text box; the body editor is editors/frontend/body-editor.js, built into
+ * editors/static/editors/build/). When JavaScript runs, this adds:
  *   - an autosave of the editor's fields to localStorage, offered back after a crash,
  *   - a copy button for shared preview links and for the text an error page shows back,
  *   - "Go back" links on error pages that use the browser's Back (the form keeps its text),
@@ -13,9 +10,9 @@
 (function () {
   "use strict";
 
-  var NUMBERED_KINDS = { paragraph: true, blockquote: true };
-  var KIND_LABELS = { subheading: "Subheading", image: "Image", blockquote: "Block quote" };
   var AUTOSAVE_EVERY_MS = 4000;
+  // Hidden fields a draft keeps: the body editor's blocks (the plain-text box is hidden too).
+  var AUTOSAVED_HIDDEN = { body_json: true };
   var PENDING_KEY = "newsroom:autosave-pending";
   var TRANSIENT_PREFIX = "correction-";
 
@@ -26,232 +23,6 @@
   function $all(selector, root) {
     return Array.prototype.slice.call((root || document).querySelectorAll(selector));
   }
-
-  /* ---------------------------------------------------------------- body blocks */
-
-  function BlockEditor(form) {
-    this.form = form;
-    this.container = $("[data-blocks]", form);
-    this.prefix = this.container.getAttribute("data-prefix");
-    this.total = $("#id_" + this.prefix + "-TOTAL_FORMS", form);
-    this.initialCount = parseInt($("#id_" + this.prefix + "-INITIAL_FORMS", form).value, 10) || 0;
-    this.template = document.getElementById("block-empty-form");
-    this.status = document.createElement("p");
-    this.status.className = "visually-hidden";
-    this.status.setAttribute("role", "status");
-    this.status.setAttribute("aria-live", "polite");
-    this.container.parentNode.insertBefore(this.status, this.container.nextSibling);
-  }
-
-  BlockEditor.prototype.blocks = function () {
-    return $all("[data-block]", this.container);
-  };
-
-  BlockEditor.prototype.visibleBlocks = function () {
-    return this.blocks().filter(function (b) { return !b.hidden; });
-  };
-
-  BlockEditor.prototype.field = function (block, name) {
-    return $("[name$='-" + name + "']", block);
-  };
-
-  BlockEditor.prototype.kind = function (block) {
-    var select = this.field(block, "kind");
-    return select ? select.value : "paragraph";
-  };
-
-  BlockEditor.prototype.isBlank = function (block) {
-    var text = this.field(block, "text");
-    var current = this.field(block, "current_image");
-    var image = this.field(block, "image");
-    return !((text && text.value.trim()) || (current && current.value) ||
-             (image && image.files && image.files.length));
-  };
-
-  BlockEditor.prototype.isDeleted = function (block) {
-    var box = this.field(block, "DELETE");
-    return Boolean(box && box.checked);
-  };
-
-  BlockEditor.prototype.index = function (block) {
-    var order = this.field(block, "ORDER");
-    var match = order && order.name.match(/-(\d+)-ORDER$/);
-    return match ? parseInt(match[1], 10) : -1;
-  };
-
-  BlockEditor.prototype.init = function () {
-    var self = this;
-    // Untouched spare forms are for people without JavaScript; the Add buttons replace them.
-    this.blocks().forEach(function (block) {
-      var order = self.field(block, "ORDER");
-      if (self.index(block) >= self.initialCount && self.isBlank(block) &&
-          !(order && order.value) && !$(".is-invalid", block)) {
-        block.hidden = true;
-        block.setAttribute("data-spare", "");
-      }
-      self.enhance(block);
-    });
-    if (!this.visibleBlocks().length) {
-      var first = this.blocks()[0];
-      if (first) this.reveal(first);
-    }
-    $all("[data-nojs-help]", this.form).forEach(function (el) {
-      el.textContent = "Use Move up and Move down to reorder blocks, or type Position numbers. " +
-        "Tick Remove to delete a block when you save.";
-    });
-    var adders = $("[data-add-blocks]", this.form);
-    if (adders && this.template) {
-      adders.hidden = false;
-      adders.addEventListener("click", function (event) {
-        var button = event.target.closest("[data-add-block]");
-        if (button) self.add(button.getAttribute("data-add-block"), true);
-      });
-    }
-    this.container.addEventListener("click", function (event) {
-      var button = event.target.closest("[data-move]");
-      if (button) self.move(button.closest("[data-block]"), button.getAttribute("data-move"), button);
-    });
-    this.container.addEventListener("change", function (event) {
-      var block = event.target.closest("[data-block]");
-      if (block) self.refresh(block);
-      self.number();
-    });
-    this.container.addEventListener("input", function (event) {
-      if (event.target.tagName === "TEXTAREA") fit(event.target);
-      self.number();
-    });
-    $all("textarea", this.container).forEach(fit);
-    this.number();
-  };
-
-  // A paragraph's box grows with its text, so the whole paragraph is readable at once.
-  function fit(textarea) {
-    if (!textarea.value) return;
-    textarea.style.height = "auto";
-    textarea.style.height = textarea.scrollHeight + 2 + "px";
-  }
-
-  BlockEditor.prototype.enhance = function (block) {
-    var tools = $("[data-block-tools]", block);
-    if (tools && !tools.children.length) {
-      [["up", "Move up"], ["down", "Move down"]].forEach(function (pair) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "btn btn-sm btn-outline-secondary";
-        button.setAttribute("data-move", pair[0]);
-        button.textContent = pair[1];
-        tools.appendChild(button);
-      });
-    }
-    this.refresh(block);
-  };
-
-  BlockEditor.prototype.reveal = function (block) {
-    block.hidden = false;
-    block.removeAttribute("data-spare");
-  };
-
-  BlockEditor.prototype.refresh = function (block) {
-    var image = $("[data-block-image]", block);
-    if (image) image.hidden = this.kind(block) !== "image";
-    block.classList.toggle("desk-block-removed", this.isDeleted(block));
-  };
-
-  // Blocks in the order the server will save them: by Position, empty Positions last.
-  BlockEditor.prototype.saveOrder = function () {
-    var self = this;
-    return this.visibleBlocks()
-      .map(function (block, i) {
-        var order = self.field(block, "ORDER");
-        var n = order && order.value !== "" ? parseFloat(order.value) : Infinity;
-        return { block: block, n: isNaN(n) ? Infinity : n, i: i };
-      })
-      .sort(function (a, b) { return a.n - b.n || a.i - b.i; })
-      .map(function (item) { return item.block; });
-  };
-
-  BlockEditor.prototype.number = function () {
-    var self = this;
-    var count = 0;
-    this.saveOrder().forEach(function (block) {
-      var label = $("[data-block-number]", block);
-      var kind = self.kind(block);
-      var text;
-      if (self.isDeleted(block)) {
-        text = "Removed when you save";
-      } else if (self.isBlank(block)) {
-        text = "Empty block (not saved)";
-      } else if (NUMBERED_KINDS[kind]) {
-        count += 1;
-        text = "¶ " + count + (kind === "blockquote" ? " · Block quote" : "");
-      } else {
-        text = KIND_LABELS[kind] || kind;
-      }
-      if (label) label.textContent = text;
-    });
-  };
-
-  BlockEditor.prototype.renumber = function () {
-    var self = this;
-    this.visibleBlocks().forEach(function (block, i) {
-      var order = self.field(block, "ORDER");
-      if (order) order.value = String(i + 1);
-    });
-    this.number();
-  };
-
-  BlockEditor.prototype.sortDom = function () {
-    var self = this;
-    var spares = this.blocks().filter(function (b) { return b.hidden; });
-    this.saveOrder().concat(spares).forEach(function (block) {
-      self.container.appendChild(block);
-    });
-  };
-
-  BlockEditor.prototype.move = function (block, direction, button) {
-    if (!block) return;
-    // Typed Position numbers win: line the page up with them before moving.
-    this.sortDom();
-    var visible = this.visibleBlocks();
-    var at = visible.indexOf(block);
-    var other = direction === "up" ? visible[at - 1] : visible[at + 1];
-    if (!other) {
-      this.say(direction === "up" ? "Already the first block." : "Already the last block.");
-      return;
-    }
-    if (direction === "up") {
-      this.container.insertBefore(block, other);
-    } else {
-      this.container.insertBefore(other, block);
-    }
-    this.renumber();
-    if (button) button.focus();
-    this.say("Moved to position " + (this.visibleBlocks().indexOf(block) + 1) + ".");
-  };
-
-  BlockEditor.prototype.add = function (kind, focus) {
-    var index = parseInt(this.total.value, 10) || 0;
-    var holder = document.createElement("template");
-    holder.innerHTML = this.template.innerHTML.replace(/__prefix__/g, String(index)).trim();
-    var block = holder.content.firstElementChild;
-    var spares = this.blocks().filter(function (b) { return b.hidden; });
-    this.container.insertBefore(block, spares[0] || null);
-    this.total.value = String(index + 1);
-    var select = this.field(block, "kind");
-    if (select) select.value = kind || "paragraph";
-    this.enhance(block);
-    this.renumber();
-    if (focus) {
-      var target = this.field(block, kind === "image" ? "image" : "text");
-      if (target) target.focus();
-      this.say("Added a " + (KIND_LABELS[kind] || "paragraph").toLowerCase() + " at the end.");
-    }
-    return block;
-  };
-
-  BlockEditor.prototype.say = function (text) {
-    this.status.textContent = text;
-  };
 
   /* ---------------------------------------------------------------- autosave */
 
@@ -266,9 +37,8 @@
     }
   }
 
-  function Autosave(form, blocks) {
+  function Autosave(form) {
     this.form = form;
-    this.blocks = blocks;
     this.store = storage();
     this.prefix = form.getAttribute("data-autosave-key");
     this.base = form.elements.namedItem("base_revision");
@@ -279,13 +49,20 @@
     return this.prefix + ":" + (this.base ? this.base.value : "0");
   };
 
+  // body_json only while the body editor runs: without it the plain-text box is the body.
+  Autosave.prototype.keepsHidden = function (name) {
+    return Boolean(AUTOSAVED_HIDDEN[name]) && this.form.hasAttribute("data-body-editor-ready");
+  };
+
   Autosave.prototype.collect = function () {
+    var self = this;
     var fields = {};
     Array.prototype.forEach.call(this.form.elements, function (el) {
       if (!el.name || el.disabled || el.name === "csrfmiddlewaretoken" ||
           el.name === "base_revision") return;
       var type = (el.type || "").toLowerCase();
-      if (type === "file" || type === "hidden" || type === "submit" || type === "button") return;
+      if (type === "hidden" && !self.keepsHidden(el.name)) return;
+      if (type === "file" || type === "submit" || type === "button") return;
       fields[el.name] = type === "checkbox" ? el.checked : el.value;
     });
     return fields;
@@ -308,10 +85,8 @@
   Autosave.prototype.write = function () {
     var fields = this.collect();
     var json = JSON.stringify(fields);
-    if (json === this.initial || json === this.last) return;
-    var total = this.blocks ? parseInt(this.blocks.total.value, 10) : 0;
-    var draft = { savedAt: Date.now(), base: this.base ? this.base.value : "0",
-                  total: total, fields: fields };
+    if (this.initial === undefined || json === this.initial || json === this.last) return;
+    var draft = { savedAt: Date.now(), base: this.base ? this.base.value : "0", fields: fields };
     try {
       this.store.setItem(this.key(), JSON.stringify(draft));
       this.last = json;
@@ -372,29 +147,20 @@
   };
 
   Autosave.prototype.restore = function (draft) {
+    var self = this;
     var form = this.form;
-    var blocks = this.blocks;
-    if (blocks) {
-      while ((parseInt(blocks.total.value, 10) || 0) < draft.total) blocks.add("paragraph", false);
-    }
     Object.keys(draft.fields).forEach(function (name) {
       var el = form.elements.namedItem(name);
       if (!el || el.disabled || typeof el.type !== "string") return;
+      if (el.type === "hidden" && !self.keepsHidden(name)) return;
       if (el.type === "checkbox") {
         el.checked = Boolean(draft.fields[name]);
       } else {
         el.value = draft.fields[name];
       }
     });
-    if (blocks) {
-      blocks.blocks().forEach(function (block) {
-        var order = blocks.field(block, "ORDER");
-        if (block.hidden && (!blocks.isBlank(block) || (order && order.value))) blocks.reveal(block);
-        blocks.refresh(block);
-      });
-      blocks.sortDom();
-      blocks.number();
-    }
+    // The body editor shows the restored body_json.
+    form.dispatchEvent(new CustomEvent("desk:restored"));
     // Saving against the draft's revision lets the server show what others changed since.
     if (this.base && draft.base !== undefined) this.base.value = String(draft.base);
   };
@@ -414,6 +180,36 @@
     if (answered && saved) {
       this.clearAll();
     }
+    this.whenBodyEditorIsReady(function () { self.check(answered, saved); });
+    window.setInterval(function () { self.write(); }, AUTOSAVE_EVERY_MS);
+    this.form.addEventListener("submit", function () {
+      self.write();
+      try {
+        window.sessionStorage.setItem(PENDING_KEY, self.prefix);
+      } catch (e) { /* see above */ }
+    });
+  };
+
+  // The body editor (a script after this one) fills body_json when it starts: compare
+  // drafts with the page once it has, or once the page has loaded without it.
+  Autosave.prototype.whenBodyEditorIsReady = function (then) {
+    var form = this.form;
+    var done = false;
+    var once = function () {
+      if (!done) {
+        done = true;
+        then();
+      }
+    };
+    if (!$("[data-body-editor]", form) || form.hasAttribute("data-body-editor-ready")) {
+      once();
+      return;
+    }
+    form.addEventListener("body-editor:ready", once);
+    window.addEventListener("load", once);
+  };
+
+  Autosave.prototype.check = function (answered, saved) {
     this.initial = JSON.stringify(this.collect());
     var found = this.newest();
     if (found) {
@@ -425,13 +221,6 @@
       // Else the page shows what was submitted and nothing is saved yet: no offer, but the
       // draft stays, in case they leave before saving.
     }
-    window.setInterval(function () { self.write(); }, AUTOSAVE_EVERY_MS);
-    this.form.addEventListener("submit", function () {
-      self.write();
-      try {
-        window.sessionStorage.setItem(PENDING_KEY, self.prefix);
-      } catch (e) { /* see above */ }
-    });
   };
 
   /* ---------------------------------------------------------------- small helpers */
@@ -499,9 +288,7 @@
   function init() {
     var form = document.getElementById("article-form");
     if (form && !form.hasAttribute("data-readonly")) {
-      var blocks = $("[data-blocks]", form) ? new BlockEditor(form) : null;
-      if (blocks) blocks.init();
-      new Autosave(form, blocks).init();
+      new Autosave(form).init();
     }
     enhanceCopyButtons();
     enhanceBackLinks();
