@@ -28,6 +28,7 @@ def prepare(article: Article, *, request) -> Article:
     article.api_version = ninjs.document(article, request=request)["version"]
     article.api_version_created = ninjs.version_created(article)
     article.api_notes = ninjs.public_notes(article)
+    article.api_withdrawn_notes = ninjs.withdrawn_notes(article)
     article.api_pubstatus = ninjs.pubstatus(article)
     return article
 
@@ -191,6 +192,16 @@ class NoteSerializer(serializers.Serializer):
         return _absolute(self.context, f"{obj.article.get_absolute_url()}#correction-{obj.pk}")
 
 
+class WithdrawnNoteSerializer(serializers.Serializer):
+    """A note readers saw and no longer see. Its words are not served (readers cannot read
+    them either): where you carried the note, take it down."""
+
+    id = serializers.IntegerField(source="pk", help_text="The id it had in `corrections`.")
+    kind = serializers.ChoiceField(choices=CorrectionNote.Kind.choices)
+    published_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField()
+
+
 class NotedArticleSerializer(_Linked):
     id = serializers.IntegerField(source="pk")
     headline = serializers.CharField()
@@ -322,6 +333,9 @@ class ArticleSerializer(ArticleSummarySerializer):
     lead_image = serializers.SerializerMethodField()
     blocks = serializers.SerializerMethodField(help_text="The body, in order.")
     corrections = serializers.SerializerMethodField(help_text="Notes readers see, oldest first.")
+    withdrawn_corrections = serializers.SerializerMethodField(
+        help_text="Notes readers saw and no longer see (withdrawn), oldest withdrawal first."
+    )
     retraction = serializers.SerializerMethodField(
         help_text="The retraction notice, for a retracted story."
     )
@@ -346,6 +360,12 @@ class ArticleSerializer(ArticleSummarySerializer):
     @extend_schema_field(NoteSerializer(many=True))
     def get_corrections(self, obj: Article) -> list[dict[str, Any]]:
         return NoteSerializer(obj.api_notes, many=True, context=self.context).data
+
+    @extend_schema_field(WithdrawnNoteSerializer(many=True))
+    def get_withdrawn_corrections(self, obj: Article) -> list[dict[str, Any]]:
+        return WithdrawnNoteSerializer(
+            obj.api_withdrawn_notes, many=True, context=self.context
+        ).data
 
     @extend_schema_field(NoteSerializer(allow_null=True))
     def get_retraction(self, obj: Article) -> dict[str, Any] | None:

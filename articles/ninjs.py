@@ -95,6 +95,13 @@ def public_notes(article: Article) -> list[CorrectionNote]:
     return [n for n in article.published_notes if n.withdrawn_at is None]
 
 
+def withdrawn_notes(article: Article) -> list[CorrectionNote]:
+    """Notes readers saw and no longer see, oldest withdrawal first: a partner that carried
+    one learns from these to take it down (their words are no longer served)."""
+    gone = [n for n in article.published_notes if n.withdrawn_at is not None]
+    return sorted(gone, key=lambda n: (n.withdrawn_at, n.pk))
+
+
 def version_created(article: Article) -> datetime:
     """When readers last saw something change in the story."""
     moments = [article.first_published_at, article.updated_at, article.revised_at]
@@ -171,15 +178,28 @@ def _infosources(article: Article) -> list[dict[str, Any]]:
     return list(sources.values())
 
 
-def _ednote(status: str, notes: list[CorrectionNote]) -> str:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _ednote(status: str, notes: list[CorrectionNote], withdrawn: list[CorrectionNote]) -> str:
     if status == "withheld":
         return "Withdrawn by the publisher: do not use this story, and take down copies of it."
     if status == "canceled":
         return "Retracted by the publisher: do not use this story."
+    said = []
     if notes:
-        count = f"{len(notes)} published note{'s' if len(notes) > 1 else ''}"
-        return f"This story carries {count} (descriptions and associations): publish them with it."
-    return ""
+        count = _plural(len(notes), "published note")
+        said.append(
+            f"This story carries {count} (descriptions and associations): publish them with it."
+        )
+    if withdrawn:
+        ids = ", ".join(str(n.pk) for n in withdrawn)
+        said.append(
+            f"The publisher withdrew {_plural(len(withdrawn), 'earlier note')} (id {ids}): "
+            "take down copies of them."
+        )
+    return " ".join(said)
 
 
 def _full(article: Article, notes: list[CorrectionNote]) -> dict[str, Any]:
@@ -269,7 +289,7 @@ def document(article: Article, *, request: HttpRequest) -> dict[str, Any]:
         doc["representationtype"] = "partial"
     else:
         doc.update(_full(article, notes))
-    ednote = _ednote(status, notes)
+    ednote = _ednote(status, notes, withdrawn_notes(article) if status == "usable" else [])
     if ednote:
         doc["ednote"] = ednote
     encoded = json.dumps(doc, sort_keys=True, ensure_ascii=False)

@@ -20,6 +20,9 @@
      that makes the cache step aside would also load a session and change the headers);
    - **floor**: ``newsroom.floor``, the same settings and apps with only the middleware
      ``startproject`` writes and a view that answers "ok".
+   The read API (``/api/v1/``: the story list, a story's document, its ninjs, and a ninjs
+   revalidated with ``If-None-Match``, answered 304) is measured on **rendered** too, with
+   its anonymous throttle raised out of the way (its cache round trip is still made).
 3. The pages are measured interleaved: in each of ``--rounds`` rounds every target gets one
    slice of ``--slice`` seconds (longer for a page slower than a tenth of that, so a slice
    always holds many requests), with ``--connections`` concurrent keep-alive connections
@@ -187,6 +190,9 @@ class Target:
     port: int
     path: str
     paths_file: Path | None = None
+    #: Request headers (e.g. ``If-None-Match`` for a revalidation) and the status expected.
+    headers: dict[str, str] = field(default_factory=dict)
+    expect: int = 200
     slice_s: int = 1
     latencies: Counter = field(default_factory=Counter)  # microseconds -> count
     requests: int = 0
@@ -242,6 +248,7 @@ def wrk_slice(target: Target, seconds: int, connections: int, offset: int, tmp: 
             f"--timeout={REQUEST_TIMEOUT_S}s",
             "-s",
             str(LUA),
+            *(f"-H{name}: {value}" for name, value in target.headers.items()),
             f"http://127.0.0.1:{target.port}{target.path}",
         ],
         env=env,
@@ -281,7 +288,7 @@ def python_slice(target: Target, seconds: int, connections: int, offset: int, tm
             i += connections
             begun = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=target.headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -307,13 +314,21 @@ def python_slice(target: Target, seconds: int, connections: int, offset: int, tm
     return Slice(sum(latencies.values()), duration, latencies, errors)
 
 
-def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT_S) -> int:
+def get(
+    port: int, path: str, timeout: float = REQUEST_TIMEOUT_S, headers: dict | None = None
+) -> int:
+    return fetch(port, path, timeout, headers)[0]
+
+
+def fetch(
+    port: int, path: str, timeout: float = REQUEST_TIMEOUT_S, headers: dict | None = None
+) -> tuple[int, http.client.HTTPMessage]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         response.read()
-        return response.status
+        return response.status, response.headers
     finally:
         conn.close()
 
@@ -328,7 +343,7 @@ def sequential(target: Target, count: int) -> None:
     )
     for n in range(count):
         started = time.perf_counter()
-        get(target.port, paths[n % len(paths)])
+        get(target.port, paths[n % len(paths)], headers=target.headers)
         target.sequential.append((time.perf_counter() - started) * 1000)
 
 
@@ -473,6 +488,9 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The read API is measured like the pages: its anonymous throttle (a cache round
+        # trip per request, kept) must not answer 429 to the load.
+        "DJANGO_API_ANON_RATE": "100000000/min",
     }
     load_before = Path("/proc/loadavg").read_text().split()[:3]
 
@@ -519,6 +537,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     slugs = db.value("SELECT slug FROM articles_article ORDER BY random() LIMIT 5000").split()
     (tmp / "articles.txt").write_text("".join(f"/articles/{s}/\n" for s in slugs))
     (tmp / "slugs.txt").write_text("\n".join(slugs))
+    ids = db.value(
+        "SELECT id FROM articles_article WHERE status = 'published' ORDER BY random() LIMIT 5000"
+    ).split()
+    (tmp / "api.txt").write_text("".join(f"/api/v1/articles/{i}/\n" for i in ids))
+    (tmp / "ninjs.txt").write_text("".join(f"/api/v1/articles/{i}/ninjs\n" for i in ids))
     # The sampled stories' reader HTML, as the services would have prepared it when they
     # were published (generate_corpus writes rows, not renderings); lists prepare theirs on
     # their first (warm-up) request.
@@ -575,12 +598,39 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         Target("Corrections log", "rendered", rendered_port, "/corrections/"),
         Target("Author page (most bylines)", "rendered", rendered_port, f"/authors/{author}/"),
         Target("Source page (most quoted)", "rendered", rendered_port, f"/sources/{source}/"),
+        Target("API: story list", "rendered", rendered_port, "/api/v1/articles/"),
+        Target(
+            "API: story document (a different one each request)",
+            "rendered",
+            rendered_port,
+            f"/api/v1/articles/{ids[0]}/",
+            paths_file=tmp / "api.txt",
+        ),
+        Target(
+            "API: ninjs (a different one each request)",
+            "rendered",
+            rendered_port,
+            f"/api/v1/articles/{ids[0]}/ninjs",
+            paths_file=tmp / "ninjs.txt",
+        ),
     ]
+    revalidated = f"/api/v1/articles/{ids[0]}/ninjs"
+    etag = fetch(rendered_port, revalidated)[1]["ETag"]
+    targets.append(
+        Target(
+            "API: ninjs revalidated (`If-None-Match`, 304)",
+            "rendered",
+            rendered_port,
+            revalidated,
+            headers={"If-None-Match": etag},
+            expect=304,
+        )
+    )
     drain_path = {"floor": "/", "site": "/robots.txt", "rendered": "/robots.txt"}
     for t in targets:
-        status = get(t.port, t.path)
-        if status != 200:
-            raise SystemExit(f"{t.name}: {t.path} answered {status}, not 200")
+        status = get(t.port, t.path, headers=t.headers)
+        if status != t.expect:
+            raise SystemExit(f"{t.name}: {t.path} answered {status}, not {t.expect}")
 
     measure = wrk_slice if use_wrk else python_slice
     client = "wrk (1 thread)" if use_wrk else "Python threads (wrk not available)"

@@ -16,17 +16,24 @@ whatever happens here. Each task says what to do then, in its ``when_broker_down
 
 After one failure the broker is not tried again for ``BROKER_RETRY_AFTER_S`` seconds, so an
 outage costs one connection timeout per process, not one per job.
+
+With no broker at all (``make run``), jobs run in the process that asks, after the commit:
+``RUN_HERE`` ones at once, ``LATER`` ones (a subscriber's network, a mail server) on a
+thread of this process (``NEWSROOM_JOBS_ASIDE``), so that the editor's answer never waits for
+them either. The tests turn that off to see the job's effect when the request returns.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from functools import partial
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache, partial
 from typing import Any
 
 from celery import Task
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from newsroom.celery import app
 
@@ -56,6 +63,9 @@ def send(task: Task, args: tuple = (), kwargs: dict | None = None, **options: An
     global _broker_down_until
     kwargs = kwargs or {}
     if is_eager():
+        if _waits(task) and settings.NEWSROOM_JOBS_ASIDE:
+            _aside().submit(_run_aside, task, args, kwargs)
+            return True
         return _run_here(task, args, kwargs)
     if time.monotonic() >= _broker_down_until:
         try:
@@ -69,9 +79,29 @@ def send(task: Task, args: tuple = (), kwargs: dict | None = None, **options: An
                 exc,
                 BROKER_RETRY_AFTER_S,
             )
-    if getattr(task, "when_broker_down", RUN_HERE) == LATER:
+    if _waits(task):
         return False
     return _run_here(task, args, kwargs)
+
+
+def _waits(task: Task) -> bool:
+    return getattr(task, "when_broker_down", RUN_HERE) == LATER
+
+
+@cache
+def _aside() -> ThreadPoolExecutor:
+    # Two threads: a subscriber that hangs holds one, up to its timeout, not every job.
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsroom-job")
+
+
+def _run_aside(task: Task, args: tuple, kwargs: dict) -> None:
+    try:
+        _run_here(task, args, kwargs)
+    except Exception:  # _run_here keeps the task's own errors; this is anything else
+        log.exception("Job %s failed on its thread", task.name)
+    finally:
+        # The thread's own database connections; the request's are not touched.
+        connections.close_all()
 
 
 def _run_here(task: Task, args: tuple, kwargs: dict) -> bool:

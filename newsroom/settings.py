@@ -649,3 +649,8 @@ CELERY_BEAT_SCHEDULE["notification-mail-sweep"] = {
     "task": "notifications.tasks.sweep",
     "schedule": 60.0,
 }
+
+# Without a broker, jobs that wait on someone else's network (webhook deliveries, mail) run on
+# a thread of the asking process, after the commit, so that the request never waits for them
+# (newsroom.jobs). 0 runs them in the request, as the tests do.
+NEWSROOM_JOBS_ASIDE = os.environ.get("DJANGO_JOBS_ASIDE", "1") == "1"

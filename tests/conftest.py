@@ -16,8 +16,10 @@ hypothesis_settings.load_profile("newsroom")
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test gets empty caches (the shared one in its own folder, as the embedded
-    default keeps it in files) and its own media folder."""
+    default keeps it in files) and its own media folder. Jobs run in the asking request (no
+    thread aside), so a test sees their effect when the request returns."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSROOM_JOBS_ASIDE = False
     if settings.CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES = {
             **settings.CACHES,

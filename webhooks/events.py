@@ -121,6 +121,7 @@ class _Recorded:
     version: str
     deliveries: list[UUID] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
+    withdrawn: list[int] = field(default_factory=list)
 
 
 class _Batch:
@@ -226,6 +227,8 @@ def _record(
         recorded = batch.articles[article_id] = _Recorded(kind=kind, version=version)
     if action == "correction.create" and note_id is not None:
         recorded.notes.append(note_id)
+    if action == "correction.withdraw" and note_id is not None:
+        recorded.withdrawn.append(note_id)
     if recorded.deliveries and (recorded.kind, recorded.version) == (kind, version):
         return
     Delivery.objects.filter(pk__in=recorded.deliveries).delete()
@@ -237,13 +240,16 @@ def _record(
     )
     now = timezone.now()
     notes = _notes(recorded.notes)
+    withdrawn = _withdrawn(recorded.withdrawn)
     for subscriber in subscribers:
         if subscriber.pk in told:
             continue
         delivery = Delivery(
             subscriber=subscriber, kind=kind, article_id=article_id, version=version
         )
-        delivery.body = body_for(delivery, article, document, occurred_at=now, notes=notes)
+        delivery.body = body_for(
+            delivery, article, document, occurred_at=now, notes=notes, withdrawn=withdrawn
+        )
         delivery.created_at = delivery.next_attempt_at = now
         delivery.save(force_insert=True)
         recorded.deliveries.append(delivery.pk)
@@ -257,6 +263,16 @@ def _notes(note_ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def _withdrawn(note_ids: list[int]) -> list[dict[str, Any]]:
+    """Withdrawn notes as the read API names them: no words (readers no longer read them)."""
+    notes = CorrectionNote.objects.filter(pk__in=note_ids).order_by("pk")
+    return [
+        {"id": note.pk, "kind": note.kind, "withdrawn_at": note.withdrawn_at.isoformat()}
+        for note in notes
+        if note.withdrawn_at is not None
+    ]
+
+
 def body_for(
     delivery: Delivery,
     article: Article,
@@ -264,6 +280,7 @@ def body_for(
     *,
     occurred_at: datetime,
     notes: list[dict[str, Any]],
+    withdrawn: list[dict[str, Any]],
 ) -> str:
     """The JSON text a delivery sends (stored, signed and sent as it is, every time)."""
     payload: dict[str, Any] = {
@@ -275,5 +292,7 @@ def body_for(
     }
     if notes:
         payload["notes"] = notes
+    if withdrawn:
+        payload["withdrawn_notes"] = withdrawn
     payload["ninjs"] = document
     return json.dumps(payload, ensure_ascii=False)

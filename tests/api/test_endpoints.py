@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from rest_framework.fields import DateTimeField
 
 from articles import caching, services
 from articles.models import Article, Block
@@ -27,6 +28,9 @@ from tests.factories import (
     UnpublishedArticleFactory,
 )
 from tests.helpers import published_ago
+
+#: A time as the API writes it.
+drf_time = DateTimeField().to_representation
 
 Status = Article.Status
 ARTICLES = reverse("api:article_list")
@@ -320,6 +324,35 @@ class TestNothingUnpublishedIsReachable:
         document = client.get(reverse("api:article", kwargs={"pk": article.pk})).json()
         assert [n["id"] for n in document["corrections"]] == [public.pk]
         assert client.get(ARTICLES).json()["results"][0]["correction_count"] == 1
+
+    def test_a_withdrawn_note_is_named_without_its_words(self, client, admin):
+        """A partner that carried a note learns it was withdrawn: the document lists it in
+        ``withdrawn_corrections`` (id, kind, when published and withdrawn), never its text,
+        which readers can no longer read either."""
+        article = PublishedArticleFactory()
+        kept = CorrectionNoteFactory(article=article)
+        first = CorrectionNoteFactory(article=article, text="Words we took back.")
+        second = CorrectionNoteFactory(article=article, kind="clarification", text="And these.")
+        services.correction_note_withdraw(note=first, actor=admin, reason="Issued in error.")
+        services.correction_note_withdraw(note=second, actor=admin, reason="Duplicate.")
+        first.refresh_from_db()
+        second.refresh_from_db()
+
+        response = client.get(reverse("api:article", kwargs={"pk": article.pk}))
+
+        document = response.json()
+        assert [n["id"] for n in document["corrections"]] == [kept.pk]
+        assert document["withdrawn_corrections"] == [
+            {
+                "id": note.pk,
+                "kind": note.kind,
+                "published_at": drf_time(note.published_at),
+                "withdrawn_at": drf_time(note.withdrawn_at),
+            }
+            for note in (first, second)
+        ]
+        assert b"Words we took back." not in response.content
+        assert b"And these." not in response.content
 
 
 @pytest.mark.django_db

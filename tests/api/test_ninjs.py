@@ -3,6 +3,7 @@ carrying its correction notes, and saying when it was retracted or taken down.""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -195,6 +196,9 @@ class TestStates:
         assert notes(before) and not notes(after)
         assert after["version"] != before["version"]
         assert when(after) > when(before)
+        assert f"The publisher withdrew 1 earlier note (id {note.pk})" in after["ednote"]
+        assert note.text not in json.dumps(after)
+        assert_valid_ninjs(after)
 
     @pytest.mark.parametrize(
         "make",

@@ -35,7 +35,8 @@ class Received:
 @dataclass
 class Receiver:
     """An HTTP server in a thread. ``answers`` are used in turn, the last one for ever: a
-    status, (status, headers, body), or "hang" (answer nothing for ``hang_s``)."""
+    status, (status, headers, body), "hang" (answer nothing for ``hang_s``) or "hold" (wait
+    for ``released``, then answer 200)."""
 
     port: int = 0
     answers: list = field(default_factory=lambda: [200])
@@ -66,6 +67,9 @@ def _handler(receiver: Receiver):
             if answer == "hang":
                 receiver.released.wait(receiver.hang_s)
                 return
+            if answer == "hold":
+                receiver.released.wait(receiver.hang_s)
+                answer = 200
             status, headers, body = answer if isinstance(answer, tuple) else (answer, {}, b"ok")
             self.send_response(status)
             for name, value in headers.items():

@@ -198,6 +198,32 @@ class TestKinds:
         assert article.events.filter(action="article.publish.scheduled").exists()
         assert [r.json["event"] for r in receiver.received] == ["published"]
 
+    def test_a_withdrawn_note_is_an_update_naming_it_without_its_words(
+        self, editor, live, partner, receiver, django_capture_on_commit_callbacks
+    ):
+        """Withdrawing a note subscribers were sent fires one ``updated`` that names the note
+        (id, kind, when) so they can take it down, but no longer carries its words; the
+        ninjs in it has dropped the note and says so in ``ednote``."""
+        with django_capture_on_commit_callbacks(execute=True):
+            correct(live, editor)
+        note = live.corrections.get()
+        admin = user_with_role("admin")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.correction_note_withdraw(note=note, actor=admin, reason="Issued in error.")
+
+        assert [r.json["event"] for r in receiver.received] == ["corrected", "updated"]
+        update = receiver.received[-1].json
+        note.refresh_from_db()
+        assert update["withdrawn_notes"] == [
+            {"id": note.pk, "kind": "correction", "withdrawn_at": note.withdrawn_at.isoformat()}
+        ]
+        assert "notes" not in update
+        assert note.text not in receiver.received[-1].body.decode()
+        assert "associations" not in update["ninjs"]
+        assert f"withdrew 1 earlier note (id {note.pk})" in update["ninjs"]["ednote"]
+        assert_valid_ninjs(update["ninjs"])
+
     def test_nothing_for_kinds_not_subscribed_or_inactive_subscribers(
         self, editor, receiver, django_capture_on_commit_callbacks
     ):

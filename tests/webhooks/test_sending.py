@@ -9,10 +9,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from tests.webhooks.conftest import subscribe
+from tests.webhooks.conftest import subscribe, wait_for
 from tests.webhooks.test_events import correct
 from webhooks import sending
 from webhooks.models import Delivery
@@ -195,6 +195,57 @@ def test_two_workers_at_once_send_it_once(receiver):
     assert sorted(results) == ["delivered", "skipped", "skipped", "skipped"]
     assert len(receiver.received) == 1
     assert partner.deliveries.get().attempt_log.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections writing at once: SQLite's shared in-memory test database fails "
+    "the second at once ('database table is locked') where a file waits its busy timeout",
+)
+def test_without_a_broker_a_correction_never_waits_for_the_subscriber(
+    settings, editor, receiver, monkeypatch
+):
+    """``make run`` has no worker: the delivery goes out on a thread of the process once the
+    correction commits, so the editor's action is over while the subscriber still holds the
+    request, and the delivery is recorded when it answers."""
+    from articles import services
+    from newsroom import jobs
+    from tests.factories import PublishedArticleFactory
+
+    Status = Delivery.Status
+
+    settings.NEWSROOM_JOBS_ASIDE = True
+    settings.NEWSROOM_WEBHOOKS_TIMEOUT_S = 10.0
+    assert jobs.is_eager()
+    receiver.answers = ["hold"]
+    subscribe(receiver.url)
+    live = PublishedArticleFactory(headline="Ferry strike ends")
+    with transaction.atomic():
+        services.revision_create(article=live, actor=None)
+    finished = threading.Event()
+    run_aside = jobs._run_aside
+
+    def observed(*args):
+        run_aside(*args)
+        finished.set()
+
+    monkeypatch.setattr(jobs, "_run_aside", observed)
+
+    with transaction.atomic():  # as the desk's request does; the deliveries go at commit
+        correct(live, editor)
+
+    # The thread has claimed the delivery and waits on the subscriber (reading the database
+    # while it writes would lock SQLite's shared in-memory test database).
+    wait_for(lambda: receiver.received, timeout=10)
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 0)
+    assert not finished.is_set()
+    receiver.released.set()
+    assert finished.wait(10)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.DELIVERED, 1)
+    assert [r.json["event"] for r in receiver.received] == ["corrected"]
 
 
 def test_the_connection_goes_to_the_checked_address(
