@@ -18,14 +18,16 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles import body, ninjs, renditions
+from articles import body, ninjs, rendering, renditions
 from articles.models import Article, Attribution, Author, Block, CorrectionNote, Section, Source
 
 
 def prepare(article: Article, *, request) -> Article:
     """Work out what every serializer of ``article`` reads besides its fields; ``article``
     comes from ``with_api_data()`` and is one readers can read."""
-    article.api_version = ninjs.document(article, request=request)["version"]
+    # Kept with the story's prepared rendering; made here (not stored) when that is stale.
+    stored = rendering.stored_ninjs(article)
+    article.api_version = stored.ninjs_version if stored else ninjs.version(article)
     article.api_version_created = ninjs.version_created(article)
     article.api_notes = ninjs.public_notes(article)
     article.api_withdrawn_notes = ninjs.withdrawn_notes(article)

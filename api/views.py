@@ -9,6 +9,8 @@ of queries whatever the page or story holds (pinned in ``tests/api/test_endpoint
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +24,7 @@ from rest_framework.views import APIView
 
 from api import pagination, serializers
 from api.conditional import ConditionalMixin, conditional_response, latest, site_changed_at
-from articles import ninjs
+from articles import ninjs, rendering
 from articles.models import Article, Attribution, Author, Byline, CorrectionNote, Section, Source
 from articles.querysets import NOTE_API_FIELDS
 from articles.visibility import published_q
@@ -157,16 +159,20 @@ class ArticleNinjsView(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        queryset = Article.objects.with_syndication_data().filter(pk=pk).order_by()
-        article = next(iter(queryset[:1]), None)
+        # One query when the document prepared with the story is current; else it is
+        # prepared (and kept) now.
+        article = next(iter(Article.objects.with_ninjs().filter(pk=pk).order_by()[:1]), None)
         if article is None or ninjs.pubstatus(article) is None:
             raise NotFound("No such story.")
-        document = ninjs.document(article, request=request)
+        prepared = rendering.stored_ninjs(article) or rendering.prepare(article.pk)
+        if prepared is None or not prepared.ninjs_version:
+            raise NotFound("No such story.")
+        document = ninjs.at_origin(prepared.ninjs_json, request)
         return conditional_response(
             request,
             Response(document),
-            etag=f'W/"{document["version"]}"',
-            last_modified=ninjs.version_created(article),
+            etag=f'W/"{prepared.ninjs_version}"',
+            last_modified=datetime.fromisoformat(document["versioncreated"]),
         )
 
 

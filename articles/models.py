@@ -678,8 +678,8 @@ class ArticleRendering(models.Model):
     templates and settings it was made with (empty once a write elsewhere made it stale:
     a source, author, section or tag renamed), ``read_at`` when the data it shows was read
     from the database, so a slow render of older data never replaces a newer one.
-    Absolute URLs in ``head_html`` start with ``articles.rendering.ORIGIN``, replaced by the
-    host the reader asked for.
+    Absolute URLs in ``head_html`` and ``ninjs_json`` start with ``articles.rendering.ORIGIN``,
+    replaced by the host the reader asked for.
     """
 
     article = models.OneToOneField(
@@ -697,6 +697,10 @@ class ArticleRendering(models.Model):
     teaser_html = models.TextField(blank=True)
     section_teaser_html = models.TextField(blank=True)
     lead_html = models.TextField(blank=True)
+    # The read API's: the story's ninjs document (``articles.ninjs.prepared``, URLs under
+    # ORIGIN) and its version, empty for a story readers never saw.
+    ninjs_json = models.TextField(blank=True)
+    ninjs_version = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = "article rendering"

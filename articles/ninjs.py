@@ -263,6 +263,31 @@ def document(article: Article, *, request: HttpRequest) -> dict[str, Any]:
     """``article`` as a ninjs 2.2 document, its URLs absolute under the host ``request``
     asked for. ``article`` comes from ``Article.objects.with_syndication_data()`` and is one
     readers saw (``pubstatus(article)`` is not None)."""
+    return at_origin(json.dumps(_document(article)), request)
+
+
+def at_origin(encoded: str, request: HttpRequest) -> dict[str, Any]:
+    """A document encoded under ``ORIGIN`` (as ``prepared`` stores it), under the host
+    ``request`` asked for. ORIGIN is left as it is by JSON encoding, so the swap is exact."""
+    return json.loads(encoded.replace(ORIGIN, origin_of(request)))
+
+
+def prepared(article: Article) -> tuple[str, str]:
+    """The document encoded under ``ORIGIN`` and its version, for
+    ``articles.rendering`` to keep with the story's other prepared forms; ("", "") for a
+    story readers never saw. ``article`` is loaded as for ``document``."""
+    if pubstatus(article) is None:
+        return "", ""
+    doc = _document(article)
+    return json.dumps(doc, ensure_ascii=False), doc["version"]
+
+
+def version(article: Article) -> str:
+    """The document's version (loaded as for ``document``)."""
+    return _document(article)["version"]
+
+
+def _document(article: Article) -> dict[str, Any]:
     status = pubstatus(article)
     if status is None:
         raise ValueError("Readers never saw this story: it has no ninjs document.")
@@ -295,5 +320,4 @@ def document(article: Article, *, request: HttpRequest) -> dict[str, Any]:
     encoded = json.dumps(doc, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(encoded.encode()).hexdigest()[:12]
     doc["version"] = f"{article.latest_revision or 0}.{digest}"
-    # ORIGIN is left as it is by JSON encoding, so the swap is exact.
-    return json.loads(json.dumps(doc).replace(ORIGIN, origin_of(request)))
+    return doc

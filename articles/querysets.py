@@ -170,6 +170,19 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
+    def with_ninjs(self) -> ArticleQuerySet:
+        """A story's ninjs document as it was prepared (``articles.rendering``): the story
+        and its rendering in one query, only the columns the document needs."""
+        return self.select_related("rendering").only(
+            "pk",
+            "status",
+            "first_published_at",
+            "rendering__version",
+            "rendering__status",
+            "rendering__ninjs_json",
+            "rendering__ninjs_version",
+        )
+
     def with_syndication_data(self) -> ArticleQuerySet:
         """Everything a story's ninjs document reads (``articles.ninjs``), in six queries
         whatever its size: the article (with its section, latest revision number and time),
@@ -228,8 +241,16 @@ class ArticleQuerySet(models.QuerySet):
 
         latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
         return (
-            self.select_related("section")
-            .only(*API_FIELDS, "section__name", "section__slug")
+            self.select_related("section", "rendering")
+            .only(
+                *API_FIELDS,
+                "section__name",
+                "section__slug",
+                # The ninjs version, kept with the prepared rendering (``articles.rendering``).
+                "rendering__version",
+                "rendering__status",
+                "rendering__ninjs_version",
+            )
             .annotate(
                 latest_revision=Subquery(latest.values("number")[:1]),
                 revised_at=Subquery(latest.values("created_at")[:1]),

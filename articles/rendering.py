@@ -2,9 +2,10 @@
 
 A story is written a few times and read millions of times, so what every read would
 recompute is rendered once per change: the article page's ``<head>`` extras (canonical and
-share tags, JSON-LD) and its ``<article>`` element (body, notes, sources), and the three
-teasers lists show. ``FRAGMENTS`` says which template makes which field; the templates stay
-the one home of the markup (a shared preview renders the same includes live).
+share tags, JSON-LD) and its ``<article>`` element (body, notes, sources), the three
+teasers lists show, and the read API's ninjs document with its version (``articles.ninjs``).
+``FRAGMENTS`` says which template makes which field; the templates stay the one home of the
+markup (a shared preview renders the same includes live).
 
 Writing. ``prepare`` renders one story from fresh rows and stores the result unless a
 rendering of newer data is already there (``read_at``). Every change readers could see
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -50,6 +51,7 @@ from articles.models import (
     Block,
     Byline,
     CorrectionNote,
+    Revision,
     Section,
     Source,
 )
@@ -81,6 +83,7 @@ _BASE = Path(__file__).resolve().parent
 # makes every rendering stale.
 _CODE = (
     "rendering.py",
+    "ninjs.py",
     "body.py",
     "jsonld.py",
     "corrections.py",
@@ -168,9 +171,31 @@ def _render(article: Article) -> dict[str, str]:
 
 
 def _page_data():
-    return Article.objects.with_page_data().annotate(
-        read_at=Now(), latest_revision=Max("revisions__number")
+    # The page's data, and what the ninjs document reads besides (every published note,
+    # withdrawn ones too, and when the latest revision was made).
+    latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+    return (
+        Article.objects.with_page_data()
+        .annotate(
+            read_at=Now(),
+            latest_revision=Max("revisions__number"),
+            revised_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=CorrectionNote.objects.filter(published_at__isnull=False),
+                to_attr="published_notes",
+            )
+        )
     )
+
+
+def _syndicated(article: Article) -> dict[str, str]:
+    from articles import ninjs
+
+    ninjs_json, ninjs_version = ninjs.prepared(article)
+    return {"ninjs_json": ninjs_json, "ninjs_version": ninjs_version}
 
 
 def prepare_many(article_ids: Iterable[int]) -> dict[int, ArticleRendering]:
@@ -189,6 +214,7 @@ def prepare_many(article_ids: Iterable[int]) -> dict[int, ArticleRendering]:
             read_at=article.read_at,
             rendered_at=timezone.now(),
             **_render(article),
+            **_syndicated(article),
         )
         _store(rendering)
         rendered[article.pk] = rendering
@@ -357,3 +383,10 @@ def for_list(articles: list[Article], field: str, request: HttpRequest) -> list[
         text = getattr(rendering, field).replace(ORIGIN, origin) if rendering else ""
         html.append(mark_safe(text))  # noqa: S308 - rendered by autoescaping templates
     return html
+
+
+def stored_ninjs(article: Article) -> ArticleRendering | None:
+    """``article``'s rendering (loaded with it) when its ninjs document can be served as it
+    is: current, and made for a story readers saw."""
+    rendering = _loaded(article) if is_current(article) else None
+    return rendering if rendering is not None and rendering.ninjs_version else None

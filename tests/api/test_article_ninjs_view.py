@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import services
-from articles.models import Article
+from articles import ninjs, services
+from articles.models import Article, ArticleRendering
 from articles.services import CorrectionChoice
 from tests.api.helpers import assert_valid_ninjs
 from tests.articles.test_article_correct import correct, correction_note, militaries
@@ -22,6 +23,7 @@ from tests.factories import (
     ScheduledArticleFactory,
     SourceFactory,
 )
+from tests.helpers import correct_headline
 
 Status = Article.Status
 
@@ -132,18 +134,65 @@ def _story(size: int) -> Article:
 
 @pytest.mark.django_db
 class TestQueries:
-    def test_constant_in_the_size_of_the_story(self, client):
-        """Six queries, for 3 blocks, bylines, sources, notes and tags as for 20: the story
-        (with its latest revision), bylines, blocks, attributions with sources, notes, tags."""
-        counts = []
+    def test_a_prepared_document_is_one_query_whatever_its_size(self, client):
+        """The document is kept with the story's prepared rendering: serving it is one
+        query, for 3 blocks, bylines, sources, notes and tags as for 20. A story whose
+        rendering is missing or stale is prepared on the spot, in as many queries for 3
+        as for 20."""
+        first, again = [], []
         for size in (3, 20):
             article = _story(size)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url(article))
-            assert response.status_code == 200
-            assert len(response.json()["associations"]) == size
-            counts.append(len(queries))
-        assert counts == [6, 6]
+            ArticleRendering.objects.filter(article=article).delete()
+            for counts in (first, again):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url(article))
+                assert response.status_code == 200
+                assert len(response.json()["associations"]) == size
+                counts.append(len(queries))
+        assert again == [1, 1]
+        assert first[0] == first[1]
+
+
+@pytest.mark.django_db
+class TestPrepared:
+    def fresh(self, article):
+        loaded = Article.objects.with_syndication_data().get(pk=article.pk)
+        return ninjs.document(loaded, request=RequestFactory().get("/"))
+
+    def test_the_kept_document_is_the_one_made_from_the_rows(self, client, seed):
+        """What is served from the rendering equals a document made from the rows now, its
+        version included (the one webhooks report), and its ETag names that version."""
+        client.get(url(seed))  # prepares it, if the story has no current rendering
+        response = client.get(url(seed))
+
+        assert response.json() == self.fresh(seed)
+        assert response["ETag"] == f'W/"{self.fresh(seed)["version"]}"'
+        stored = ArticleRendering.objects.get(article=seed)
+        assert stored.ninjs_version == self.fresh(seed)["version"]
+
+    def test_a_correction_and_a_rename_are_on_the_next_request(
+        self, client, seed, editor, django_capture_on_commit_callbacks
+    ):
+        """A correction re-prepares the document as it commits; renaming a source it names
+        makes it stale, and the next request prepares it again."""
+        before = client.get(url(seed)).json()
+        with django_capture_on_commit_callbacks(execute=True):
+            correct_headline(
+                seed,
+                editor,
+                headline="UN envoy questions Russia over Aleppo",
+                note="An earlier headline misnamed the envoy's post.",
+            )
+        corrected = client.get(url(seed)).json()
+        source = seed.attributions.select_related("source").first().source
+        source.name = "A renamed source"
+        source.save()
+        renamed = client.get(url(seed)).json()
+
+        assert corrected["headlines"][0]["value"] == "UN envoy questions Russia over Aleppo"
+        assert corrected["version"] != before["version"]
+        assert "A renamed source" in [s["name"] for s in renamed["infosources"]]
+        assert renamed == self.fresh(seed)
 
 
 @pytest.mark.django_db
