@@ -22,12 +22,15 @@ from articles import body, ninjs, rendering, renditions
 from articles.models import Article, Attribution, Author, Block, CorrectionNote, Section, Source
 
 
-def prepare(article: Article, *, request) -> Article:
+def prepare(article: Article, *, request, version: str | None = None) -> Article:
     """Work out what every serializer of ``article`` reads besides its fields; ``article``
-    comes from ``with_api_data()`` and is one readers can read."""
-    # Kept with the story's prepared rendering; made here (not stored) when that is stale.
-    stored = rendering.stored_ninjs(article)
-    article.api_version = stored.ninjs_version if stored else ninjs.version(article)
+    comes from ``with_api_data()`` (or ``with_api_summaries()`` with its ``version`` given)
+    and is one readers can read."""
+    if version is None:
+        # Kept with the story's prepared rendering; made here (not kept) when that is stale.
+        stored = rendering.stored_ninjs(article)
+        version = stored.ninjs_version if stored else ninjs.version(article)
+    article.api_version = version
     article.api_version_created = ninjs.version_created(article)
     article.api_notes = ninjs.public_notes(article)
     article.api_withdrawn_notes = ninjs.withdrawn_notes(article)

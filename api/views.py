@@ -71,11 +71,17 @@ class ArticleListView(ConditionalMixin, generics.ListAPIView):
             stories = stories.filter(pk__in=tagged.values("object_id"))
         if "updated_since" in given:
             stories = stories.changed_since(given["updated_since"])
-        return stories.with_api_data()
+        return stories.with_api_summaries()
 
     def prepare_rows(self, rows: list) -> None:
+        # Each story's ninjs version is kept with its prepared rendering; stories whose
+        # rendering is missing or stale are prepared (and kept) now, all in one go.
+        kept = {a.pk: r.ninjs_version for a in rows if (r := rendering.stored_ninjs(a))}
+        missing = [a.pk for a in rows if a.pk not in kept]
+        fresh = rendering.prepare_many(missing) if missing else {}
         for article in rows:
-            serializers.prepare(article, request=self.request)
+            version = kept.get(article.pk) or getattr(fresh.get(article.pk), "ninjs_version", "")
+            serializers.prepare(article, request=self.request, version=version)
 
     def page_changed_at(self, rows: list):
         return latest(a.api_version_created for a in rows)

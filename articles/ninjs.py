@@ -104,10 +104,14 @@ def withdrawn_notes(article: Article) -> list[CorrectionNote]:
 
 def version_created(article: Article) -> datetime:
     """When readers last saw something change in the story."""
-    moments = [article.first_published_at, article.updated_at, article.revised_at]
+    moments = [
+        article.first_published_at,
+        article.updated_at,
+        article.revised_at,
+        article.last_attributed_at,
+    ]
     for note in article.published_notes:
         moments += [note.published_at, note.withdrawn_at]
-    moments += [a.created_at for a in article.attributions.all()]
     return max(m for m in moments if m is not None)
 
 

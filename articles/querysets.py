@@ -170,6 +170,20 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
+    def with_version_data(self) -> ArticleQuerySet:
+        """What a story's ninjs ``version`` and ``versioncreated`` read besides its notes
+        (``articles.ninjs``), as columns of the story's own row: its latest revision's number
+        and time, and when words were last attributed in it."""
+        from articles.models import Attribution, Revision
+
+        latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+        attributed = Attribution.objects.filter(article=OuterRef("pk")).order_by("-created_at")
+        return self.annotate(
+            latest_revision=Subquery(latest.values("number")[:1]),
+            revised_at=Subquery(latest.values("created_at")[:1]),
+            last_attributed_at=Subquery(attributed.values("created_at")[:1]),
+        )
+
     def with_ninjs(self) -> ArticleQuerySet:
         """A story's ninjs document as it was prepared (``articles.rendering``): the story
         and its rendering in one query, only the columns the document needs."""
@@ -188,15 +202,11 @@ class ArticleQuerySet(models.QuerySet):
         whatever its size: the article (with its section, latest revision number and time),
         bylines, blocks, attributions (with sources), published notes (withdrawn ones too,
         whose withdrawal moved the story's version time) and tags."""
-        from articles.models import Attribution, CorrectionNote, Revision
+        from articles.models import Attribution, CorrectionNote
 
-        latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
         return (
             self.with_list_data()
-            .annotate(
-                latest_revision=Subquery(latest.values("number")[:1]),
-                revised_at=Subquery(latest.values("created_at")[:1]),
-            )
+            .with_version_data()
             .prefetch_related(
                 "blocks",
                 Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
@@ -230,16 +240,14 @@ class ArticleQuerySet(models.QuerySet):
             | Exists(Attribution.objects.filter(article=article, created_at__gte=moment))
         )
 
-    def with_api_data(self) -> ArticleQuerySet:
-        """Everything the read API's article document and summaries read (``api.serializers``,
-        the ninjs ``version`` included), in six queries whatever the story's or the list's
-        size: the articles (with their sections, latest revision number and time), bylines
-        with authors, blocks, attributions with sources and their organisations, published
-        notes (withdrawn ones too: their withdrawal moved the version) and tags. Only the
-        columns those read are loaded."""
-        from articles.models import Attribution, Byline, CorrectionNote, Revision
+    def with_api_summaries(self) -> ArticleQuerySet:
+        """What the read API's story list reads (``api.serializers.ArticleSummarySerializer``),
+        in three queries whatever the list's size: the stories (with their sections, latest
+        revision number and time, and the ninjs version kept with their prepared rendering),
+        bylines with authors, and published notes (withdrawn ones too: their withdrawal
+        moved the version). Only the columns those read are loaded."""
+        from articles.models import Byline, CorrectionNote
 
-        latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
         return (
             self.select_related("section", "rendering")
             .only(
@@ -251,29 +259,12 @@ class ArticleQuerySet(models.QuerySet):
                 "rendering__status",
                 "rendering__ninjs_version",
             )
-            .annotate(
-                latest_revision=Subquery(latest.values("number")[:1]),
-                revised_at=Subquery(latest.values("created_at")[:1]),
-            )
+            .with_version_data()
             .prefetch_related(
                 Prefetch(
                     "bylines",
                     queryset=Byline.objects.select_related("author").only(
                         "article", "position", "author__display_name", "author__slug"
-                    ),
-                ),
-                "blocks",
-                Prefetch(
-                    "attributions",
-                    queryset=Attribution.objects.select_related("source__affiliation").only(
-                        "article",
-                        "kind",
-                        "text",
-                        "paragraph",
-                        "url",
-                        "created_at",
-                        *(f"source__{f}" for f in API_SOURCE_FIELDS),
-                        *(f"source__affiliation__{f}" for f in API_SOURCE_FIELDS),
                     ),
                 ),
                 Prefetch(
@@ -283,8 +274,32 @@ class ArticleQuerySet(models.QuerySet):
                     ),
                     to_attr="published_notes",
                 ),
-                "tags",
             )
+        )
+
+    def with_api_data(self) -> ArticleQuerySet:
+        """Everything the read API's article document reads (``api.serializers``), and so
+        everything its ninjs ``version`` is made from when the kept one is stale, in six
+        queries whatever the story's size: the summaries' three, then blocks, attributions
+        with sources and their organisations, and tags."""
+        from articles.models import Attribution
+
+        return self.with_api_summaries().prefetch_related(
+            "blocks",
+            Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related("source__affiliation").only(
+                    "article",
+                    "kind",
+                    "text",
+                    "paragraph",
+                    "url",
+                    "created_at",
+                    *(f"source__{f}" for f in API_SOURCE_FIELDS),
+                    *(f"source__affiliation__{f}" for f in API_SOURCE_FIELDS),
+                ),
+            ),
+            "tags",
         )
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -51,7 +51,6 @@ from articles.models import (
     Block,
     Byline,
     CorrectionNote,
-    Revision,
     Section,
     Source,
 )
@@ -173,14 +172,10 @@ def _render(article: Article) -> dict[str, str]:
 def _page_data():
     # The page's data, and what the ninjs document reads besides (every published note,
     # withdrawn ones too, and when the latest revision was made).
-    latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
     return (
         Article.objects.with_page_data()
-        .annotate(
-            read_at=Now(),
-            latest_revision=Max("revisions__number"),
-            revised_at=Subquery(latest.values("created_at")[:1]),
-        )
+        .with_version_data()
+        .annotate(read_at=Now())
         .prefetch_related(
             Prefetch(
                 "corrections",

@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.fields import DateTimeField
 
 from articles import caching, ninjs, rendering, services
-from articles.models import Article, Block
+from articles.models import Article, ArticleRendering, Block
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
@@ -28,6 +30,12 @@ from tests.factories import (
     UnpublishedArticleFactory,
 )
 from tests.helpers import published_ago
+
+
+def prepared() -> None:
+    """Every story's rendering prepared, as publishing through the services leaves it."""
+    rendering.prepare_many(Article.objects.values_list("pk", flat=True))
+
 
 #: A time as the API writes it.
 drf_time = DateTimeField().to_representation
@@ -561,17 +569,18 @@ def _stories(count: int) -> None:
 @pytest.mark.django_db
 class TestQueries:
     """Every list costs the same number of queries for 2 rows as for 20: the rows and, for
-    stories, one query for each relation they show (``Article.objects.with_api_data()``:
-    the stories with their sections and latest revisions, bylines with authors, blocks,
-    attributions with sources, notes, tags). Anonymous clients cost no session or user
-    query; the throttle and the content generation read the cache, not the database."""
+    stories, one query for each relation a summary shows
+    (``Article.objects.with_api_summaries()``: the stories with their sections, latest
+    revisions and the ninjs version kept with their prepared renderings, bylines with
+    authors, notes). Anonymous clients cost no session or user query; the throttle and the
+    content generation read the cache, not the database."""
 
     @pytest.mark.parametrize(
         ("url", "params", "expected"),
         [
-            (ARTICLES, {}, 6),
-            (ARTICLES, {"section": "x", "kind": "news", "tag": "budget"}, 6),
-            (ARTICLES, {"updated_since": "2020-01-01T00:00:00Z"}, 6),
+            (ARTICLES, {}, 3),
+            (ARTICLES, {"section": "x", "kind": "news", "tag": "budget"}, 3),
+            (ARTICLES, {"updated_since": "2020-01-01T00:00:00Z"}, 3),
             (CORRECTIONS, {}, 1),
             (SOURCES, {}, 1),
             (AUTHORS, {}, 1),
@@ -594,6 +603,7 @@ class TestQueries:
             _stories(count)
             if "section" in params:
                 params = {**params, "section": Article.objects.latest("pk").section.slug}
+            prepared()
             with django_assert_num_queries(expected):
                 response = client.get(url, {**params, "page_size": 100})
             sizes.append(len(ids(response)))
@@ -606,14 +616,32 @@ class TestQueries:
             assert client.get(url).status_code == 200
 
     def test_list_sizes_give_the_same_count(self, client, django_assert_num_queries):
-        """2 stories and then 22 on the page: still six queries."""
+        """2 stories and then 22 on the page: still three queries."""
         _stories(2)
-        with django_assert_num_queries(6):
+        prepared()
+        with django_assert_num_queries(3):
             assert len(ids(client.get(ARTICLES))) == 2
         _stories(20)
-        with django_assert_num_queries(6):
+        prepared()
+        with django_assert_num_queries(3):
             assert len(ids(client.get(ARTICLES, {"page_size": 50}))) == 22
         assert Block.objects.count() == 66
+
+    def test_stories_without_a_current_rendering_are_prepared_once(self, client):
+        """A list that meets stories whose rendering is missing (a bulk load) or stale
+        prepares and keeps them, so the next walk costs three queries again, with the same
+        versions."""
+        _stories(3)
+        ArticleRendering.objects.all().delete()
+
+        first = client.get(ARTICLES).json()["results"]
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(ARTICLES).json()["results"]
+
+        assert ArticleRendering.objects.exclude(ninjs_version="").count() == 3
+        assert len(queries) == 3
+        assert [r["version"] for r in again] == [r["version"] for r in first]
+        assert all(r["version"] for r in first)
 
 
 @pytest.mark.django_db
