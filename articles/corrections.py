@@ -119,10 +119,46 @@ def analyse(
         if diff.old_number is None:
             continue
         for start, end, what in protected.get(diff.old_number, []):
-            if _deletes_within(diff, start, end):
+            if _deletes_within(diff, start, end) and not _kept_in_split(
+                old,
+                new,
+                diff.old_number,
+                body.normalize_space(old_paragraphs[diff.old_number])[start:end],
+            ):
                 touched.append(f"paragraph {diff.old_number}: {what}")
                 break
     return ChangeAnalysis(blocks=diffs, fields=changed_fields, touched_quotes=touched)
+
+
+def _kept_in_split(old: dict, new: dict, number: int, words: str) -> bool:
+    """Whether protected ``words`` of old paragraph ``number`` stand, word for word and as
+    often, in what that paragraph became: the block with its identity (``uid``) and the new
+    blocks right before or after it, as when an editor splits the paragraph (Enter in the
+    middle). Moving words to a paragraph of their own changes no wording; attributions
+    follow them (``services.carry_attributions``). Without identities (old snapshots) this
+    never holds, and the alignment's verdict stands."""
+    paragraph = next(
+        (item.block for item in body.number_blocks(old["blocks"]) if item.number == number),
+        None,
+    )
+    uid = paragraph.get("uid", "") if paragraph else ""
+    if not uid or not words:
+        return False
+    blocks = new["blocks"]
+    at = next((i for i, b in enumerate(blocks) if b.get("uid") == uid), None)
+    if at is None:
+        return False
+    known = {b.get("uid") for b in old["blocks"]} - {""}
+    pieces = [at]
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(blocks) and blocks[i].get("uid") not in known:
+            pieces.append(i)
+            i += step
+    texts = [body.normalize_space(body.plain_text(blocks[i].get("text", ""))) for i in pieces]
+    return sum(t.count(words) for t in texts) >= body.normalize_space(
+        body.plain_text(paragraph.get("text", ""))
+    ).count(words)
 
 
 def _protected_spans(

@@ -406,6 +406,54 @@ class TestParagraphNumbersMove:
         # Attributions before the insertion keep their numbers.
         assert article.attributions.filter(source__name="CBS News", paragraph=9).exists()
 
+    def test_splitting_a_paragraph_before_its_quote_needs_no_public_note(self, editor):
+        """Enter between a sentence and the quote after it: the quote's words stand as they
+        were, now in a paragraph of their own, so a reason is enough; the attribution moves
+        with them to paragraph 2."""
+        article = PublishedArticleFactory(
+            blocks=[
+                (
+                    "paragraph",
+                    "The council met on Monday. “We will balance the books,” the mayor said.",
+                )
+            ]
+        )
+        services.revision_create(article=article, actor=None)
+        mayor = SourceFactory(name="Ann Mayor")
+        article.attributions.create(
+            source=mayor,
+            paragraph=1,
+            text="We will balance the books",
+            kind=Attribution.Kind.DIRECT_QUOTE,
+        )
+        stored = article.blocks.get()
+        changes = article_changes(
+            article,
+            blocks=[
+                BlockData(
+                    kind="paragraph",
+                    text=body.from_plain("The council met on Monday."),
+                    uid=stored.uid,
+                ),
+                BlockData(
+                    kind="paragraph",
+                    text=body.from_plain("“We will balance the books,” the mayor said."),
+                ),
+            ],
+        )
+
+        article = correct(
+            article, editor, changes, CorrectionChoice(non_substantive_reason="Split in two")
+        )
+
+        assert list(article.paragraph_texts().values()) == [
+            "The council met on Monday.",
+            "“We will balance the books,” the mayor said.",
+        ]
+        attribution = article.attributions.get()
+        assert (attribution.paragraph, attribution.text) == (2, "We will balance the books")
+        assert not article.corrections.exists()
+
     def test_reader_page_shows_the_quote_under_its_new_number(self, client, seed, editor):
         """The Sources block links Townsend's quote to paragraph 12, where it now stands."""
         changes = article_changes(seed)

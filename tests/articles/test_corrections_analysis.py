@@ -238,3 +238,105 @@ class TestWholeWordsAndBalancedQuotes:
         assert analysis.touched_quotes == [
             "paragraph 1: the attributed words “We don't close on Sundays”"
         ]
+
+
+def with_uids(snap: dict, *uids: str) -> dict:
+    """The snapshot with each block's identity (``Block.uid``), as stories saved since
+    blocks had one carry."""
+    for block, uid in zip(snap["blocks"], uids, strict=True):
+        block["uid"] = uid
+    return snap
+
+
+SPLIT_BEFORE = "The council met on Monday. “We will balance the books,” the mayor said."
+
+
+class TestSplitParagraphs:
+    """Enter in the middle of a paragraph: the words stand as they were, in two paragraphs.
+    A quote or attributed words that moved into the new half whole are not a change of
+    wording; the attribution follows them (``services.carry_attributions``)."""
+
+    def old(self) -> dict:
+        return with_uids(snapshot("Intro.", SPLIT_BEFORE, "The vote is next week."), "a", "b", "c")
+
+    def test_a_split_before_the_quote_needs_no_public_note(self):
+        new = with_uids(
+            snapshot(
+                "Intro.",
+                "The council met on Monday.",
+                "“We will balance the books,” the mayor said.",
+                "The vote is next week.",
+            ),
+            "a",
+            "b",
+            "n",
+            "c",
+        )
+
+        analysis = corrections.analyse(
+            self.old(), new, attributions=[(2, "We will balance the books")]
+        )
+
+        assert analysis.touched_quotes == []
+        assert analysis.paragraphs == [2, 3]  # still a change readers see: two paragraphs now
+
+    def test_a_split_inside_the_quote_still_needs_one(self):
+        new = with_uids(
+            snapshot(
+                "Intro.",
+                "The council met on Monday. “We will balance",
+                "the books,” the mayor said.",
+                "The vote is next week.",
+            ),
+            "a",
+            "b",
+            "n",
+            "c",
+        )
+
+        analysis = corrections.analyse(self.old(), new)
+
+        assert analysis.touched_quotes == ["paragraph 2: the quote “We will balance the books,”"]
+
+    def test_a_split_that_also_rewords_the_quote_needs_one(self):
+        new = with_uids(
+            snapshot(
+                "Intro.",
+                "The council met on Monday.",
+                "“We will balance the budget,” the mayor said.",
+                "The vote is next week.",
+            ),
+            "a",
+            "b",
+            "n",
+            "c",
+        )
+
+        assert corrections.analyse(self.old(), new).touched_quotes
+
+    def test_the_quote_retyped_in_a_distant_paragraph_is_not_a_split(self):
+        """Deleting the quote here and typing it again after another paragraph is not a
+        split: only new blocks right beside the paragraph count as its pieces."""
+        new = with_uids(
+            snapshot(
+                "Intro.",
+                "The council met on Monday.",
+                "The vote is next week.",
+                "“We will balance the books,” the mayor said.",
+            ),
+            "a",
+            "b",
+            "c",
+            "n",
+        )
+
+        assert corrections.analyse(self.old(), new).touched_quotes
+
+    def test_without_identities_the_alignment_decides(self):
+        """Snapshots from before blocks had uids: a split is read as the words removed."""
+        old = snapshot("Intro.", SPLIT_BEFORE)
+        new = snapshot(
+            "Intro.", "The council met on Monday.", "“We will balance the books,” the mayor said."
+        )
+
+        assert corrections.analyse(old, new).touched_quotes
