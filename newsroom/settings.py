@@ -649,6 +649,16 @@ CELERY_BEAT_SCHEDULE["notification-mail-sweep"] = {
     "task": "notifications.tasks.sweep",
     "schedule": 60.0,
 }
+# The inbox forgets a notification read more than KEEP_READ_DAYS ago, and any older than
+# KEEP_DAYS (the audit trail keeps the story's history); pruned once a day.
+NEWSROOM_NOTIFICATIONS_KEEP_READ_DAYS = int(
+    os.environ.get("DJANGO_NOTIFICATIONS_KEEP_READ_DAYS", "90")
+)
+NEWSROOM_NOTIFICATIONS_KEEP_DAYS = int(os.environ.get("DJANGO_NOTIFICATIONS_KEEP_DAYS", "365"))
+CELERY_BEAT_SCHEDULE["notification-prune"] = {
+    "task": "notifications.tasks.prune",
+    "schedule": 24 * 60 * 60.0,
+}
 
 # Without a broker, jobs that wait on someone else's network (webhook deliveries, mail) run on
 # a thread of the asking process, after the commit, so that the request never waits for them

@@ -3,9 +3,12 @@ kind arrives. Nobody reads or changes anyone else's (``Notification.objects.for_
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications import kinds
@@ -48,3 +51,23 @@ def preferences_save(*, user: AbstractBaseUser, deliveries: dict[str, str]) -> N
             raise ValueError(f"Unknown notification kind or delivery: {key!r}, {delivery!r}")
     for key, delivery in deliveries.items():
         Preference.objects.update_or_create(user=user, kind=key, defaults={"delivery": delivery})
+
+
+#: Rows deleted per statement: a long prune never holds a long lock.
+PRUNE_BATCH = 1000
+
+
+def notifications_prune(*, now=None) -> int:
+    """Forget what nobody will look for again (periodic, ``notification-prune``): a
+    notification read more than ``NEWSROOM_NOTIFICATIONS_KEEP_READ_DAYS`` ago, and any
+    older than ``NEWSROOM_NOTIFICATIONS_KEEP_DAYS``, read or not. The story's audit trail
+    keeps what happened; this is only the inbox. Deleted in batches; returns how many."""
+    now = now or timezone.now()
+    old = Q(read_at__lt=now - timedelta(days=settings.NEWSROOM_NOTIFICATIONS_KEEP_READ_DAYS))
+    old |= Q(created_at__lt=now - timedelta(days=settings.NEWSROOM_NOTIFICATIONS_KEEP_DAYS))
+    deleted = 0
+    while True:
+        batch = list(Notification.objects.filter(old).values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not batch:
+            return deleted
+        deleted += Notification.objects.filter(pk__in=batch).delete()[0]

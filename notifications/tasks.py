@@ -23,3 +23,11 @@ def sweep() -> int:
     from notifications import mail
 
     return mail.sweep()
+
+
+@shared_task(name="notifications.tasks.prune")
+def prune() -> int:
+    """Delete notifications read long ago, or very old (periodic, daily)."""
+    from notifications import services
+
+    return services.notifications_prune()
