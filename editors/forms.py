@@ -577,36 +577,6 @@ class SuggestionForm(forms.Form):
     role = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
-class AttributionForm(forms.ModelForm):
-    new_source = forms.CharField(label="…or a new source’s name", required=False, max_length=200)
-    new_source_kind = forms.ChoiceField(
-        label="New source is a", choices=Source.Kind.choices, required=False
-    )
-    url = forms.URLField(label="Link to the original", required=False, assume_scheme="https")
-
-    class Meta:
-        model = Attribution
-        fields = ["source", "kind", "text", "paragraph", "url"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_attribution_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["source"].required = False
-        self.fields["source"].queryset = Source.objects.order_by(Lower("name"), "pk")
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("source") and not data.get("new_source", "").strip():
-            self.add_error("source", "Choose a source or name a new one.")
-        return data
-
-    def _post_clean(self):
-        # The service validates against the article's body; skip the model's own
-        # clean here, which needs an article the form does not carry.
-        pass
-
-
 #: How many of a paragraph's first words name it in the attribution page's list.
 PARAGRAPH_LABEL_WORDS = 8
 

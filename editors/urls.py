@@ -31,11 +31,6 @@ urlpatterns = [
         name="suggestion_reject",
     ),
     path(
-        "articles/<int:pk>/attributions/",
-        articles.attribution_create,
-        name="attribution_create",
-    ),
-    path(
         "articles/<int:pk>/attribute/",
         attributing.attribution_pick,
         name="attribution_pick",

@@ -263,8 +263,8 @@ class TestDeskWrites:
             ("comment", "editors:comment_create", {"text": "Check the figures."}, None),
             (
                 "attribution",
-                "editors:attribution_create",
-                {"new_source": "Dana Mill", "kind": "quote", "text": "We rebuild.", "paragraph": 1},
+                "editors:attribution_pick",
+                {"new_name": "Dana Mill", "kind": "quote", "text": "We rebuild.", "paragraph": 1},
                 None,
             ),
             (

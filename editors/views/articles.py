@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from articles import diffing, fields, importing, permissions, selectors, services
 from articles.exceptions import CorrectionChoiceRequired, EditConflict
-from articles.models import Article, Attribution, Author, Source
+from articles.models import Article, Attribution, Author
 from articles.pagination import keyset_page, redirect_legacy_page
 from articles.services.workflow import HELD_EVENT
 from articles.visibility import preview_outcome
@@ -23,7 +23,6 @@ from editors import presence
 from editors.forms import (
     ArticleFilterForm,
     ArticleForm,
-    AttributionForm,
     AttributionPickForm,
     BodyForm,
     CommentForm,
@@ -487,39 +486,6 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Write a comment first.")
     return _back_to(article.pk, "comments")
-
-
-@desk_view
-@require_POST
-def attribution_create(request: HttpRequest, pk: int) -> HttpResponse:
-    article = desk_article(request, pk)
-    form = AttributionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            attribution = services.attribution_create(
-                article=article,
-                actor=request.user,
-                source=data["source"],
-                new_source=None
-                if data["source"]
-                else services.SourceData(
-                    name=data["new_source"], kind=data["new_source_kind"] or Source.Kind.PERSON
-                ),
-                kind=data["kind"],
-                text=data["text"],
-                paragraph=data["paragraph"],
-                url=data["url"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            report_error(request, exc)
-        else:
-            messages.success(request, f"Attributed to {attribution.source.name}.")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return _back_to(article.pk, "attributions")
 
 
 @desk_view

@@ -138,16 +138,16 @@ class TestSourceSearch:
 
 
 def test_sources_offered_for_choosing_are_in_name_order_whatever_the_case(reporter):
-    """The old attribution form and the merge form list "alpha", "Beta", "gamma" in that
+    """The attribution page and the merge form list "alpha", "Beta", "gamma" in that
     order (a plain sort puts every capital first)."""
-    from editors.forms import AttributionForm
+    from editors.forms import AttributionPickForm
     from editors.views.sources import MergeForm
 
     keep = SourceFactory(name="Keep")
     for name in ["gamma", "Beta", "alpha"]:
         SourceFactory(name=name)
 
-    assert [s.name for s in AttributionForm().fields["source"].queryset] == [
+    assert [s.name for s in AttributionPickForm(paragraphs={}).fields["source"].queryset] == [
         "alpha",
         "Beta",
         "gamma",

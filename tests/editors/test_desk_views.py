@@ -48,7 +48,7 @@ def _desk_urls(article: Article) -> list[str]:
         reverse("editors:article_edit", kwargs={"pk": pk}),
         reverse("editors:article_transition", kwargs={"pk": pk, "to": "in_review"}),
         reverse("editors:comment_create", kwargs={"pk": pk}),
-        reverse("editors:attribution_create", kwargs={"pk": pk}),
+        reverse("editors:attribution_pick", kwargs={"pk": pk}),
         reverse("editors:attribution_delete", kwargs={"pk": 1}),
         reverse("editors:revision_list", kwargs={"pk": pk}),
         reverse("editors:revision_compare", kwargs={"pk": pk}) + "?a=1&b=1",
@@ -273,12 +273,12 @@ class TestCommentsAndAttributions:
     def test_attribution_added_and_removed(self, client, reporter, draft):
         """An attribution is tied to a paragraph and can be removed while editable."""
         client.force_login(reporter)
-        url = reverse("editors:attribution_create", kwargs={"pk": draft.pk})
+        url = reverse("editors:attribution_pick", kwargs={"pk": draft.pk})
         client.post(
             url,
             {
-                "new_source": "Mayor Jane Roe",
-                "new_source_kind": "person",
+                "new_name": "Mayor Jane Roe",
+                "new_kind": "person",
                 "kind": "quote",
                 "text": body.plain_text(draft.blocks.all()[1].text)[:20],
                 "paragraph": "2",
