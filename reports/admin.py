@@ -4,18 +4,15 @@ where they are handled, through ``reports.services``; the admin is for looking t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import admin
 
+from articles.admin import ReadOnlyAdmin
 from reports.models import ErrorReport
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
 
-
+# Read-only: reports never vanish silently; the queue dismisses them with a reason.
 @admin.register(ErrorReport)
-class ErrorReportAdmin(admin.ModelAdmin):
+class ErrorReportAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "article", "paragraph", "status", "has_email", "handled_by")
     list_filter = ("status", "created_at", "thanked_at")
     list_select_related = ("article", "handled_by")
@@ -27,13 +24,3 @@ class ErrorReportAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="email")
     def has_email(self, report: ErrorReport) -> bool:
         return bool(report.email)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Reports never vanish silently; the queue dismisses them with a reason.
-        return False

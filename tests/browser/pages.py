@@ -190,6 +190,35 @@ def require_tool(path: Path | str, *, what: str, how: str) -> None:
     pytest.skip(f"needs {what} ({how})")
 
 
+# axe-core, the accessibility checker the browser tests run over pages (from npm).
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def describe(violation: dict) -> str:
+    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+    more = len(violation["nodes"]) - 5
+    why = " ".join(violation["nodes"][0].get("failureSummary", "").split())
+    return (
+        f"[{violation['impact']}] {violation['id']}: {violation['help']}\n"
+        f"    {violation['helpUrl']}\n    at {targets}"
+        + (f" (+{more} more)" if more > 0 else "")
+        + f"\n    {why}"
+    )
+
+
+def serious_axe_violations(page) -> list[str]:
+    """Run axe-core on the page as it stands: its serious and critical violations, each
+    described. Through DevTools, not as a <script> element: the site's CSP refuses inline
+    scripts."""
+    require_tool(AXE, what="axe-core", how="npm ci")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [describe(v) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
 # The site's error pages (newsroom.errors), each in both looks. They are rendered by the
 # handlers themselves, since most of them cannot be reached with a plain GET; the checkers
 # serve them at the path they stand for.

@@ -11,21 +11,22 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.browser.pages import (
+    AXE,
+    AXE_TAGS,
     DESK_PAGES,
     EDITOR,
     ERROR_PAGES,
     LOGGED_IN,
-    NODE_MODULES,
     READER_PAGES,
     build_site,
+    describe,
     error_page,
     expected_status,
     require_tool,
+    serious_axe_violations,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE_WIDTH = 390
 PAGES = READER_PAGES + DESK_PAGES
 
@@ -66,30 +67,13 @@ def site_page(page, live_server, client):
     return visit
 
 
-def describe(violation: dict) -> str:
-    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-    more = len(violation["nodes"]) - 5
-    why = " ".join(violation["nodes"][0].get("failureSummary", "").split())
-    return (
-        f"[{violation['impact']}] {violation['id']}: {violation['help']}\n"
-        f"    {violation['helpUrl']}\n    at {targets}"
-        + (f" (+{more} more)" if more > 0 else "")
-        + f"\n    {why}"
-    )
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_or_critical_axe_violations(site_page, name):
     """axe-core finds nothing serious or critical on the page."""
     require_tool(AXE, what="axe-core", how="npm ci")
     page = site_page(name)
-    # Through DevTools, not as a <script> element: the site's CSP refuses inline scripts.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-    assert not bad, f"{name}: {len(bad)} axe violations\n" + "\n".join(map(describe, bad))
+    bad = serious_axe_violations(page)
+    assert not bad, f"{name}: {len(bad)} axe violations\n" + "\n".join(bad)
 
 
 def test_keyboard_landmarks_and_phone_width(page, live_server, client):

@@ -13,14 +13,12 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from editors.accounts import account_set_role
-from tests.browser.pages import NODE_MODULES, ROOT, require_tool
+from tests.browser.pages import AXE, ROOT, require_tool, serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EDITOR = "elena"
 BUNDLE = ROOT / "editors" / "static" / "editors" / "build" / "body-editor.js"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 # Runs in every document before its own scripts; reports each CSP violation to Python.
 LISTEN = """
@@ -147,18 +145,6 @@ def test_a_story_is_typed_as_one_text_and_saved_as_blocks(desk):
     assert not page.problems, page.problems
 
 
-def axe_problems(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 def test_an_image_goes_between_paragraphs_and_the_page_stays_accessible(desk, tmp_path):
     """Insert image after the first paragraph, with alt text: it is saved as an image block
     in that place; the page has no CSP violation and axe finds nothing serious at 1280 and
@@ -212,9 +198,9 @@ def test_an_image_goes_between_paragraphs_and_the_page_stays_accessible(desk, tm
         "document.querySelector('#body-editor-text figure img')?.naturalWidth > 0"
     )
 
-    problems = axe_problems(page)
+    problems = serious_axe_violations(page)
     page.set_viewport_size({"width": 375, "height": 812})
-    problems += [f"at 375px: {p}" for p in axe_problems(page)]
+    problems += [f"at 375px: {p}" for p in serious_axe_violations(page)]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert not problems, "\n".join(problems)
     assert not page.problems, page.problems

@@ -10,26 +10,12 @@ import pytest
 
 from reports import services, spam
 from reports.models import ErrorReport
-from tests.browser.pages import require_tool
-from tests.browser.test_accessibility import (
-    AXE,
-    AXE_TAGS,
-    describe,
-    keyboard_and_layout_problems,
-)
+from tests.browser.pages import require_tool, serious_axe_violations
+from tests.browser.test_accessibility import keyboard_and_layout_problems
 from tests.factories import PublishedArticleFactory
 from tests.helpers import user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def axe_problems(page) -> list[str]:
-    require_tool(AXE, what="axe-core", how="npm ci")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [describe(v) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
 
 
 @pytest.fixture
@@ -50,7 +36,7 @@ def test_a_reader_sends_a_report(page, live_server, story):
     page.get_by_role("link", name="Report an error in this story").click()
     page.wait_for_url("**/report/")
 
-    assert axe_problems(page) == []
+    assert serious_axe_violations(page) == []
     trap = page.locator("#id_website")
     box = trap.bounding_box()
     assert box is None or box["x"] + box["width"] <= 0
@@ -87,12 +73,12 @@ def test_the_desk_queue_passes_axe(page, live_server, client, story):
     page.goto(f"{live_server.url}/desk/reports/")
 
     assert page.get_by_role("heading", name="Error reports from readers").is_visible()
-    assert axe_problems(page) == []
+    assert serious_axe_violations(page) == []
     # Bootstrap animates a button's hover colours; axe must see where they end.
     page.emulate_media(reduced_motion="reduce")
     page.get_by_text("Dismiss…").click()
     assert page.get_by_label("Reason").is_visible()
-    assert axe_problems(page) == []
+    assert serious_axe_violations(page) == []
 
 
 def test_the_report_pages_are_valid_html(client, story, tmp_path):

@@ -9,13 +9,11 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, Byline
 from notifications.models import Notification, Preference
-from tests.browser.pages import NODE_MODULES, require_tool
+from tests.browser.pages import AXE, require_tool, serious_axe_violations
 from tests.factories import ArticleFactory
 from tests.helpers import user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture
@@ -33,18 +31,6 @@ def log_in(page, live_server, client, user) -> None:
     client.force_login(user)
     cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
     page.context.add_cookies([{**cookie, "url": live_server.url}])
-
-
-def axe_problems(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']}: {v['help']} at {v['nodes'][0]['target']}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_rita_opens_the_story_from_her_inbox(page, live_server, client, sent_back):
@@ -88,5 +74,5 @@ def test_the_pages_pass_axe(page, live_server, client, sent_back, name):
     response = page.goto(live_server.url + reverse(name))
 
     assert response.status == 200
-    problems = axe_problems(page)
+    problems = serious_axe_violations(page)
     assert not problems, "\n".join(problems)

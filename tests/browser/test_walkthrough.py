@@ -23,14 +23,12 @@ from articles.models import Article, Attribution, Block, CorrectionNote
 from editors.accounts import account_set_role
 from reports import spam
 from reports.models import ErrorReport
-from tests.browser.pages import NODE_MODULES, ROOT, require_tool
+from tests.browser.pages import AXE, ROOT, require_tool, serious_axe_violations
 from tests.factories import SourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-demo-password-42"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BUNDLE = ROOT / "editors" / "static" / "editors" / "build" / "body-editor.js"
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -58,18 +56,6 @@ SELECT = """(el, words) => {
 }"""
 
 
-def axe_serious(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 class Walk:
     """One person's browser, checking every page it is shown with axe at both widths."""
 
@@ -92,7 +78,9 @@ class Walk:
             return  # axe runs in the page: the JavaScript-off walk is checked by its form
         for size in (WIDE, PHONE):
             self.page.set_viewport_size(size)
-            self.problems += [f"{where} at {size['width']}px: {p}" for p in axe_serious(self.page)]
+            self.problems += [
+                f"{where} at {size['width']}px: {p}" for p in serious_axe_violations(self.page)
+            ]
         self.page.set_viewport_size(WIDE)
 
     def log_in(self, username: str) -> None:
